@@ -112,7 +112,15 @@ class case_events {
   std::vector<event> events_;  // sorted by applies_before
 };
 
+/// What evaluate() computes beyond states, due times and records.
+struct evaluate_options {
+  bool with_ledger = false;  ///< fill clock_view::ledger (costs a calendar walk per clock)
+  bool with_audit = true;    ///< include audit records
+};
+
 /// Folds the events under the rules up to `now` (events after `now` are ignored).
-case_view evaluate(const case_events& events, const rule_set& rules, instant now);
+/// Same events, rules and `now` give the same view, whatever order the events arrived in.
+case_view evaluate(const case_events& events, const rule_set& rules, instant now,
+                   const evaluate_options& options = {});
 
 }  // namespace slawatch::rules
