@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "rules/model.hpp"
 
@@ -11,7 +12,18 @@ namespace slawatch::rules {
 /// Case attributes: name -> value, values as text (`revenue_impact` -> "25000").
 using attributes = std::map<std::string, std::string>;
 
+/// Whether values of this attribute compare case-insensitively (ASCII): `priority`, `status` and
+/// `channel`, whose spelling differs between ticketing platforms (`P1`/`p1`, `Pending`/`pending`).
+/// Every other attribute compares exactly. Attribute names themselves always compare exactly.
+bool folds_case(std::string_view attribute_name);
+
+/// Whether one predicate holds for a value; `value` is nullptr when the attribute is absent, which
+/// fails every predicate except `not`. Text comparison here is exact.
 bool holds(const predicate& p, const std::string* value);
+
+/// Whether every key of the condition holds. Equality (`equals_any`, `in`, and inside `not`) on
+/// the attributes named by folds_case() ignores ASCII case; regexes on them are compiled
+/// case-insensitively by the loader. An empty condition holds for every case.
 bool holds(const condition& c, const attributes& attrs);
 
 /// The first policy whose match holds; nullptr only if the rules have no policy at all
