@@ -1,0 +1,101 @@
+// ISO 8601 parsing and formatting of UTC instants, to the second.
+#include "rules/time.hpp"
+
+#include <cstdio>
+
+namespace slawatch::rules {
+namespace {
+
+/// Reads exactly `count` decimal digits at `pos`, advancing it; nothing if any is not a digit.
+std::optional<int> read_digits(std::string_view text, std::size_t& pos, std::size_t count) {
+  if (pos + count > text.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  pos += count;
+  return value;
+}
+
+bool consume(std::string_view text, std::size_t& pos, char expected) {
+  if (pos < text.size() && text[pos] == expected) {
+    ++pos;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<instant> parse_iso8601(std::string_view text) {
+  std::size_t pos = 0;
+  const auto year = read_digits(text, pos, 4);
+  if (!year || !consume(text, pos, '-')) return std::nullopt;
+  const auto month = read_digits(text, pos, 2);
+  if (!month || !consume(text, pos, '-')) return std::nullopt;
+  const auto day = read_digits(text, pos, 2);
+  if (!day) return std::nullopt;
+  if (!consume(text, pos, 'T') && !consume(text, pos, 't') && !consume(text, pos, ' ')) {
+    return std::nullopt;
+  }
+  const auto hour = read_digits(text, pos, 2);
+  if (!hour || !consume(text, pos, ':')) return std::nullopt;
+  const auto minute = read_digits(text, pos, 2);
+  if (!minute || !consume(text, pos, ':')) return std::nullopt;
+  const auto second = read_digits(text, pos, 2);
+  if (!second) return std::nullopt;
+
+  // Fractional seconds: dropping them truncates toward the past whatever the offset, because the
+  // fraction only ever adds to the wall time that the offset then shifts as a whole.
+  if (consume(text, pos, '.') || consume(text, pos, ',')) {
+    const std::size_t first_digit = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == first_digit) return std::nullopt;
+  }
+
+  // Offset east of UTC, in seconds.
+  std::int64_t offset_seconds = 0;
+  if (consume(text, pos, 'Z') || consume(text, pos, 'z')) {
+    offset_seconds = 0;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const bool west = text[pos] == '-';
+    ++pos;
+    const auto offset_hours = read_digits(text, pos, 2);
+    if (!offset_hours) return std::nullopt;
+    int offset_minutes = 0;
+    if (pos < text.size()) {
+      consume(text, pos, ':');  // `+02:00` and `+0200` are both ISO 8601
+      const auto minutes = read_digits(text, pos, 2);
+      if (!minutes) return std::nullopt;
+      offset_minutes = *minutes;
+    }
+    if (*offset_hours > 23 || offset_minutes > 59) return std::nullopt;
+    offset_seconds = (*offset_hours * 3600 + offset_minutes * 60) * (west ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+
+  const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
+                                 date::day{static_cast<unsigned>(*day)}};
+  if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+  const instant local_as_utc = date::sys_days{ymd} + std::chrono::hours{*hour} +
+                               std::chrono::minutes{*minute} + seconds{*second};
+  return local_as_utc - seconds{offset_seconds};
+}
+
+std::string format_iso8601(instant t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<seconds> time{t - day};
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int{ymd.year()},
+                unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return buffer;
+}
+
+}  // namespace slawatch::rules
