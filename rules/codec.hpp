@@ -28,6 +28,11 @@ expected<event, decode_error> decode_event_json(std::string_view line);
 expected<event, decode_error> decode_event_fields(
     const std::vector<std::pair<std::string, std::string>>& fields);
 
+/// One event as one line of JSON (no trailing newline): `type`, `case_id`, `ts`, `event_id` (when
+/// not empty), then the attributes in name order, every value a string. decode_event_json() of
+/// the result gives the event back.
+std::string encode_event_json(const event& e);
+
 /// One record as one line of JSON (no trailing newline), keys in a fixed order.
 std::string encode_record_json(const record& r);
 

@@ -1,0 +1,365 @@
+// Events in (JSON Lines, Redis stream fields) and records out (JSON Lines).
+//
+// Decoding checks what the contract fixes and normalises spellings so rules compare like with
+// like:
+//   type            one of the contract's names, else `unknown_type`
+//   case_id         non-empty, at most 128 printable ASCII characters
+//   ts              ISO 8601 with `Z` or an offset, else `bad_timestamp`
+//   event_id        optional, at most 256 printable ASCII characters
+//   priority        P1..P4 in any case, stored upper-case
+//   channel         phone | email | chat | social | portal in any case, stored lower-case
+//   status          any non-blank text, stored lower-case
+//   legal_risk      true | false in any case, stored lower-case
+//   revenue_impact  a finite decimal number
+//   csat            integer 1..5, required by `csat.received`
+//   nps             integer 0..10
+//   level           integer >= 1
+// Every other attribute is kept as text. JSON null and empty strings mean "absent"; nested
+// objects and arrays are refused. Personal attributes (rules/event.cpp) are dropped unseen.
+// Error details name the field and what was expected, never the value, which may be personal.
+#include "rules/codec.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+namespace slawatch::rules {
+
+namespace {
+
+constexpr std::size_t max_case_id_chars = 128;
+constexpr std::size_t max_event_id_chars = 256;
+
+using field_list = std::vector<std::pair<std::string, std::string>>;
+
+decode_error error_of(std::string reason, std::string detail) {
+  return decode_error{std::move(reason), std::move(detail)};
+}
+
+bool is_printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= 0x20 && c <= 0x7e; });
+}
+
+std::string to_lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string to_upper_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+}
+
+/// A whole decimal integer (optional leading `-`), nothing else.
+std::optional<long long> parse_integer(std::string_view text) {
+  long long value = 0;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (first != last && *first == '+') ++first;
+  const auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || end != last || first == last) return std::nullopt;
+  return value;
+}
+
+bool is_finite_number(const std::string& text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text.front())) != 0) return false;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && std::isfinite(value);
+}
+
+/// Printable type names are echoed in the error; anything else could be arbitrary input.
+std::string describe_type(std::string_view type) {
+  const bool plain = !type.empty() && type.size() <= 40 &&
+                     std::all_of(type.begin(), type.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' ||
+                              c == '_' || c == '-';
+                     });
+  return plain ? "unknown event type `" + std::string(type) + "`" : "unknown event type";
+}
+
+/// Checks and normalises one attribute value in place; returns the error detail when invalid.
+std::optional<std::string> normalise_attribute(const std::string& name, std::string& value) {
+  if (name == "priority") {
+    value = to_upper_ascii(value);
+    if (value.size() == 2 && value[0] == 'P' && value[1] >= '1' && value[1] <= '4') return {};
+    return "`priority` must be P1, P2, P3 or P4";
+  }
+  if (name == "channel") {
+    value = to_lower_ascii(value);
+    static const std::array<std::string_view, 5> channels{"phone", "email", "chat", "social",
+                                                          "portal"};
+    if (std::find(channels.begin(), channels.end(), value) != channels.end()) return {};
+    return "`channel` must be phone, email, chat, social or portal";
+  }
+  if (name == "status") {
+    value = to_lower_ascii(value);
+    if (!is_blank(value)) return {};
+    return "`status` must not be blank";
+  }
+  if (name == "legal_risk") {
+    value = to_lower_ascii(value);
+    if (value == "true" || value == "false") return {};
+    return "`legal_risk` must be true or false";
+  }
+  if (name == "revenue_impact") {
+    if (is_finite_number(value)) return {};
+    return "`revenue_impact` must be a number (USD)";
+  }
+  if (name == "csat" || name == "nps" || name == "level") {
+    const auto number = parse_integer(value);
+    const long long low = name == "nps" ? 0 : 1;
+    const long long high = name == "csat" ? 5 : name == "nps" ? 10 : 1'000'000;
+    if (number && *number >= low && *number <= high) {
+      value = std::to_string(*number);
+      return {};
+    }
+    if (name == "csat") return "`csat` must be an integer from 1 to 5";
+    if (name == "nps") return "`nps` must be an integer from 0 to 10";
+    return "`level` must be an integer of at least 1";
+  }
+  return {};
+}
+
+/// The shared part of both decoders: `fields` are the present, non-null values as text.
+expected<event, decode_error> decode_fields(const field_list& fields) {
+  const std::string* type_text = nullptr;
+  const std::string* case_id = nullptr;
+  const std::string* ts_text = nullptr;
+  event decoded;
+  for (const auto& [name, value] : fields) {
+    if (name.empty() || !is_printable_ascii(name)) {
+      return expected<event, decode_error>::failure(
+          error_of("bad_value", "field names must be non-empty printable ASCII"));
+    }
+    if (name == "type") {
+      type_text = &value;
+    } else if (name == "case_id") {
+      case_id = &value;
+    } else if (name == "ts") {
+      ts_text = &value;
+    } else if (name == "event_id") {
+      decoded.event_id = value;
+    } else if (!is_personal_attribute(name) && !value.empty()) {
+      decoded.attrs[name] = value;
+    } else {
+      // Personal data is dropped here, before anything can store or log it; an empty value
+      // means the attribute is absent, like JSON null.
+      decoded.attrs.erase(name);
+    }
+  }
+
+  using result = expected<event, decode_error>;
+  if (type_text == nullptr || type_text->empty()) {
+    return result::failure(error_of("missing_field", "missing field `type`"));
+  }
+  const auto type = parse_event_type(*type_text);
+  if (!type) return result::failure(error_of("unknown_type", describe_type(*type_text)));
+  decoded.type = *type;
+
+  if (case_id == nullptr || case_id->empty()) {
+    return result::failure(error_of("missing_field", "missing field `case_id`"));
+  }
+  if (case_id->size() > max_case_id_chars || !is_printable_ascii(*case_id)) {
+    return result::failure(
+        error_of("bad_value", "`case_id` must be at most 128 printable ASCII characters"));
+  }
+  decoded.case_id = *case_id;
+
+  if (ts_text == nullptr || ts_text->empty()) {
+    return result::failure(error_of("missing_field", "missing field `ts`"));
+  }
+  const auto ts = parse_iso8601(*ts_text);
+  if (!ts) {
+    return result::failure(error_of(
+        "bad_timestamp", "`ts` must be ISO 8601 with Z or an offset, e.g. 2025-09-12T14:03:00Z"));
+  }
+  decoded.ts = *ts;
+
+  if (decoded.event_id.size() > max_event_id_chars || !is_printable_ascii(decoded.event_id)) {
+    return result::failure(
+        error_of("bad_value", "`event_id` must be at most 256 printable ASCII characters"));
+  }
+
+  for (auto& [name, value] : decoded.attrs) {
+    if (auto problem = normalise_attribute(name, value)) {
+      return result::failure(error_of("bad_value", *problem));
+    }
+  }
+  if (decoded.type == event_type::csat_received && decoded.attrs.count("csat") == 0) {
+    return result::failure(error_of("missing_field", "`csat.received` needs field `csat`"));
+  }
+  return decoded;
+}
+
+/// A JSON number as attribute text: integers without `.0`, others in the shortest form that
+/// reads back to the same double.
+std::string number_text(const nlohmann::json& value) {
+  if (value.is_number_integer() && !value.is_number_unsigned()) {
+    return std::to_string(value.get<std::int64_t>());
+  }
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  const double d = value.get<double>();
+  // 2^53: every integer below it is exact in a double, so the integer text is the same number.
+  constexpr double exact_integer_limit = 9007199254740992.0;
+  if (std::trunc(d) == d && std::fabs(d) < exact_integer_limit) {
+    return std::to_string(static_cast<std::int64_t>(d));
+  }
+  return value.dump();
+}
+
+void write_timestamp(nlohmann::ordered_json& out, const char* key, instant t) {
+  out[key] = format_iso8601(t);
+}
+
+/// Basis points as percent: 5000 -> 50, 1250 -> 12.5 (a JSON integer when whole).
+nlohmann::ordered_json percent_of_basis_points(std::int64_t bp) {
+  if (bp % 100 == 0) return nlohmann::ordered_json(bp / 100);
+  return nlohmann::ordered_json(static_cast<double>(bp) / 100.0);
+}
+
+std::string dump_line(const nlohmann::ordered_json& out) {
+  // Invalid UTF-8 (from an attribute the source sent) is replaced rather than thrown on.
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace
+
+expected<event, decode_error> decode_event_json(std::string_view line) {
+  using result = expected<event, decode_error>;
+  if (line.size() > max_event_bytes) {
+    return result::failure(error_of("oversize", "event larger than " +
+                                                    std::to_string(max_event_bytes) + " bytes"));
+  }
+  nlohmann::json document = nlohmann::json::parse(line, nullptr, false);
+  if (document.is_discarded()) {
+    return result::failure(error_of("bad_json", "not valid JSON"));
+  }
+  if (!document.is_object()) {
+    return result::failure(error_of("bad_json", "an event must be a JSON object"));
+  }
+  field_list fields;
+  fields.reserve(document.size());
+  for (auto it = document.begin(); it != document.end(); ++it) {
+    const nlohmann::json& value = it.value();
+    if (value.is_null()) continue;
+    if (value.is_string()) {
+      fields.emplace_back(it.key(), value.get<std::string>());
+    } else if (value.is_boolean()) {
+      fields.emplace_back(it.key(), value.get<bool>() ? "true" : "false");
+    } else if (value.is_number()) {
+      fields.emplace_back(it.key(), number_text(value));
+    } else {
+      const std::string name = is_printable_ascii(it.key()) && it.key().size() <= 64
+                                   ? "`" + it.key() + "`"
+                                   : "a field";
+      return result::failure(
+          error_of("bad_value", name + " must be a string, number or boolean"));
+    }
+  }
+  return decode_fields(fields);
+}
+
+expected<event, decode_error> decode_event_fields(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::size_t bytes = 0;
+  for (const auto& [name, value] : fields) bytes += name.size() + value.size();
+  if (bytes > max_event_bytes) {
+    return expected<event, decode_error>::failure(error_of(
+        "oversize", "event larger than " + std::to_string(max_event_bytes) + " bytes"));
+  }
+  return decode_fields(fields);
+}
+
+std::string encode_event_json(const event& e) {
+  nlohmann::ordered_json out;
+  out["type"] = to_string(e.type);
+  out["case_id"] = e.case_id;
+  write_timestamp(out, "ts", e.ts);
+  if (!e.event_id.empty()) out["event_id"] = e.event_id;
+  for (const auto& [name, value] : e.attrs) out[name] = value;
+  return dump_line(out);
+}
+
+std::string encode_record_json(const record& r) {
+  nlohmann::ordered_json out;
+  switch (r.type) {
+    case record::kind::outcome:
+      out["record"] = "outcome";
+      out["id"] = r.id;
+      out["case_id"] = r.case_id;
+      out["metric"] = r.metric;
+      out["cycle"] = r.cycle;
+      out["policy"] = r.policy;
+      out["target_seconds"] = r.target_seconds;
+      write_timestamp(out, "started_at", r.started_at);
+      write_timestamp(out, "due_at", r.due_at);
+      write_timestamp(out, "stopped_at", r.at);
+      out["elapsed_seconds"] = r.elapsed_seconds;
+      out["paused_seconds"] = r.paused_seconds;
+      out["outcome"] = r.met ? "met" : "breached";
+      break;
+    case record::kind::notification:
+      out["record"] = "notification";
+      out["id"] = r.id;
+      out["case_id"] = r.case_id;
+      out["kind"] = r.notification_kind;
+      out["metric"] = r.metric;
+      out["cycle"] = r.cycle;
+      out["level"] = r.level;
+      write_timestamp(out, "due_at", r.due_at);
+      write_timestamp(out, "at", r.at);
+      out["policy"] = r.policy;
+      out["notify"] = r.notify;
+      if (r.notification_kind == "warning") {
+        out["threshold_percent"] = percent_of_basis_points(r.threshold_bp);
+      }
+      if (!r.reason.empty()) out["reason"] = r.reason;
+      break;
+    case record::kind::audit:
+      out["record"] = "audit";
+      out["id"] = r.id;
+      out["case_id"] = r.case_id;
+      write_timestamp(out, "at", r.at);
+      out["action"] = r.action;
+      out["metric"] = r.metric;
+      out["cycle"] = r.cycle;
+      out["detail"] = r.detail;
+      break;
+  }
+  return dump_line(out);
+}
+
+bool is_contract_case_id(std::string_view id) {
+  // CS-YYYYMMDD-#### (four or more digits).
+  constexpr std::size_t prefix = 3;  // "CS-"
+  constexpr std::size_t date_digits = 8;
+  if (id.size() < prefix + date_digits + 1 + 4 || id.substr(0, prefix) != "CS-") return false;
+  const auto all_digits = [](std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+  };
+  const std::string_view date = id.substr(prefix, date_digits);
+  if (!all_digits(date) || id[prefix + date_digits] != '-') return false;
+  const int month = (date[4] - '0') * 10 + (date[5] - '0');
+  const int day = (date[6] - '0') * 10 + (date[7] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  return all_digits(id.substr(prefix + date_digits + 1));
+}
+
+}  // namespace slawatch::rules
