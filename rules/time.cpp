@@ -87,14 +87,31 @@ std::optional<instant> parse_iso8601(std::string_view text) {
 }
 
 std::string format_iso8601(instant t) {
-  const auto day = date::floor<date::days>(t);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss<seconds> time{t - day};
+  // Civil-from-days (H. Hinnant) in 64 bits, so every instant formats without overflow, even the
+  // far ends of the range that stand for "never".
+  const std::int64_t total = t.time_since_epoch().count();
+  std::int64_t day_count = total / 86400;
+  std::int64_t second_of_day = total % 86400;
+  if (second_of_day < 0) {
+    second_of_day += 86400;
+    --day_count;
+  }
+  const std::int64_t z = day_count + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t day_of_era = z - era * 146097;
+  const std::int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
+  const std::int64_t day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+  const std::int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
+  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int{ymd.year()},
-                unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(year), static_cast<long long>(month),
+                static_cast<long long>(day), static_cast<long long>(second_of_day / 3600),
+                static_cast<long long>(second_of_day / 60 % 60),
+                static_cast<long long>(second_of_day % 60));
   return buffer;
 }
 

@@ -65,3 +65,14 @@ TEST_CASE("format_iso8601 writes UTC with Z and round-trips", "[time]") {
     CHECK(format_iso8601(*parsed) == text);
   }
 }
+
+TEST_CASE("format_iso8601 agrees with date's civil calendar over a wide range", "[time]") {
+  for (std::int64_t day = -700000; day <= 800000; day += 997) {
+    const instant t = date::sys_days{date::days{day}} + seconds{(day * 7919) % 86400 + 86400} -
+                      date::days{1};
+    CHECK(format_iso8601(t) == date::format("%FT%TZ", t));
+  }
+  // The far end stands for "never" and still formats without overflow.
+  CHECK_FALSE(format_iso8601(instant::max()).empty());
+  CHECK_FALSE(format_iso8601(instant::min()).empty());
+}
