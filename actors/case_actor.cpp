@@ -1,0 +1,178 @@
+#include "actors/case_actor.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace slawatch::actors {
+
+namespace {
+
+using case_actor_ptr = caf::stateful_actor<case_state>*;
+
+std::optional<int> int_attribute(const rules::attributes& attrs, const char* name) {
+  auto it = attrs.find(name);
+  if (it == attrs.end()) return std::nullopt;
+  int value = 0;
+  const auto& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Counts what an applied event says by itself (answers to surveys, reopens).
+void count_event(metrics& stats, const rules::event& e) {
+  if (e.type == rules::event_type::csat_received) {
+    if (auto csat = int_attribute(e.attrs, "csat")) stats.csat_response(*csat);
+    if (auto nps = int_attribute(e.attrs, "nps")) stats.nps_response(*nps);
+  } else if (e.type == rules::event_type::case_reopened) {
+    stats.reopen();
+  }
+}
+
+/// Arms the timer for `wake` unless one that fires no later is already armed (an early tick
+/// just re-evaluates and re-arms, so an extra timer is harmless; fewer timers are cheaper).
+void arm(case_actor_ptr self, std::optional<rules::instant> wake) {
+  auto& st = self->state;
+  if (!wake) {
+    st.armed_for.reset();
+    ++st.timer_generation;
+    return;
+  }
+  if (st.armed_for && *st.armed_for <= *wake) return;
+  st.armed_for = wake;
+  const auto generation = ++st.timer_generation;
+  const auto delay = std::max(std::chrono::system_clock::duration::zero(),
+                              std::chrono::system_clock::time_point{*wake} - st.deps->now());
+  self->delayed_send(self, delay, tick_atom::value, generation);
+}
+
+/// Evaluates the case as of now, writes what is new, acknowledges `acks`, re-arms the timer.
+void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
+  auto& st = self->state;
+  auto& stats = *st.deps->stats;
+  const auto wall_now = st.deps->now();
+  const auto now = std::chrono::floor<std::chrono::seconds>(wall_now);
+  auto view = rules::evaluate(st.data.events, *st.deps->rules, now);
+  const auto labels = stats.labels_of(view.attrs, view.policy, view.status);
+
+  write_batch batch;
+  batch.acks = std::move(acks);
+  for (auto& r : view.records) {
+    if (!st.data.emitted.insert(r.id).second) continue;
+    stats.record_emitted(labels, r);
+    batch.records.push_back(std::move(r));
+  }
+  if (!batch.records.empty() || !batch.acks.empty()) self->send(st.deps->writer, std::move(batch));
+
+  st.gauges.set_open(view.open ? std::optional<case_labels>{labels} : std::nullopt);
+  st.gauges.set_at_risk(view.open && is_at_risk(view) ? std::optional<case_labels>{labels} : std::nullopt);
+
+  // Wake at the engine's next firing instant, or when an event stamped in the future (a
+  // producer's clock ahead of ours) starts to count, whichever is first.
+  std::optional<rules::instant> wake = view.next_fire;
+  for (const auto& e : st.data.events.events())
+    if (e.ts > now) {
+      if (!wake || e.ts < *wake) wake = e.ts;
+      break;  // events are kept in time order
+    }
+  arm(self, wake);
+
+  if (view.closed) {
+    if (!st.data.fcr_counted && view.reopen_count == 0 && view.agent_messages <= 1) {
+      stats.first_contact_resolution();
+      st.data.fcr_counted = true;
+    }
+    if (!st.closed_announced) {
+      st.closed_announced = true;
+      self->send(st.router, closed_atom::value, st.data.case_id);
+    }
+  } else {
+    st.closed_announced = false;
+  }
+  st.data.open = !view.closed;
+}
+
+}  // namespace
+
+gauge_share::~gauge_share() {
+  if (!stats_) return;
+  set_open(std::nullopt);
+  set_at_risk(std::nullopt);
+  stats_->add_case_actors(-1);
+}
+
+void gauge_share::attach(std::shared_ptr<metrics> stats) {
+  stats_ = std::move(stats);
+  stats_->add_case_actors(1);
+}
+
+void gauge_share::set_open(const std::optional<case_labels>& labels) {
+  if (open_ && labels && open_->priority == labels->priority && open_->status == labels->status) return;
+  if (open_) stats_->add_open_case(*open_, -1);
+  if (labels) stats_->add_open_case(*labels, 1);
+  open_ = labels;
+}
+
+void gauge_share::set_at_risk(const std::optional<case_labels>& labels) {
+  if (at_risk_ && labels && at_risk_->priority == labels->priority) return;
+  if (at_risk_) stats_->add_at_risk_case(*at_risk_, -1);
+  if (labels) stats_->add_at_risk_case(*labels, 1);
+  at_risk_ = labels;
+}
+
+bool is_at_risk(const rules::case_view& view) {
+  for (const auto& clock : view.clocks) {
+    if (clock.stopped) continue;
+    if (clock.state == rules::clock_state::breached) return true;
+    const std::string metric = rules::to_string(clock.kind);
+    for (const auto& r : view.records)
+      if (r.type == rules::record::kind::notification && r.notification_kind == "warning" &&
+          r.metric == metric && r.cycle == clock.cycle)
+        return true;
+  }
+  return false;
+}
+
+caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive start,
+                         std::shared_ptr<const case_actor_deps> deps, caf::actor router) {
+  self->state.data = std::move(start);
+  self->state.deps = std::move(deps);
+  self->state.router = std::move(router);
+  self->state.gauges.attach(self->state.deps->stats);
+  return {
+      [=](case_event_msg& msg) {
+        auto& st = self->state;
+        auto& stats = *st.deps->stats;
+        const std::string type = rules::to_string(msg.event.type);
+        const auto lag = st.deps->now() - std::chrono::system_clock::time_point{msg.event.ts};
+        // Only surveys and reopens are counted from the event itself; keep just those.
+        std::optional<rules::event> counted;
+        if (msg.event.type == rules::event_type::csat_received ||
+            msg.event.type == rules::event_type::case_reopened)
+          counted = msg.event;
+        if (st.data.events.add(std::move(msg.event))) {
+          stats.ingest_event(type, "applied");
+          stats.ingest_lag(lag);
+          if (counted) count_event(stats, *counted);
+        } else {
+          stats.ingest_event(type, "duplicate");
+          spdlog::debug("case {}: duplicate {} ignored", st.data.case_id, type);
+        }
+        evaluate_and_emit(self, {std::move(msg.source)});
+      },
+      [=](tick_atom, std::uint64_t generation) {
+        if (generation != self->state.timer_generation) return;
+        self->state.armed_for.reset();
+        evaluate_and_emit(self, {});
+      },
+      [=](stop_atom) {
+        self->send(self->state.router, retired_msg{std::move(self->state.data)});
+        self->quit();
+      },
+  };
+}
+
+}  // namespace slawatch::actors

@@ -1,0 +1,72 @@
+// One actor per case: owns the case's events, asks the engine what is due after every event and
+// at every timer, hands new records to the writer and keeps one timer armed for the next firing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/metrics.hpp"
+#include "rules/engine.hpp"
+#include "rules/model.hpp"
+
+namespace slawatch::actors {
+
+/// What every case actor shares: read-only after start.
+struct case_actor_deps {
+  std::shared_ptr<const rules::rule_set> rules;
+  std::shared_ptr<metrics> stats;
+  wall_time_source now;
+  caf::actor writer;
+};
+
+/// A case is at risk while one of its running clocks is past a warning or past its due time.
+bool is_at_risk(const rules::case_view& view);
+
+/// A case actor's share of the case gauges (open, at risk, live actors). Given back when the
+/// actor's state is destroyed, however the actor ends. Not copyable.
+class gauge_share {
+ public:
+  gauge_share() = default;
+  gauge_share(const gauge_share&) = delete;
+  gauge_share& operator=(const gauge_share&) = delete;
+  ~gauge_share();
+
+  /// Starts counting for one live case actor.
+  void attach(std::shared_ptr<metrics> stats);
+  /// Moves the case's contribution to slawatch_open_cases (absent: not open).
+  void set_open(const std::optional<case_labels>& labels);
+  /// Moves the case's contribution to slawatch_at_risk_cases (absent: not at risk).
+  void set_at_risk(const std::optional<case_labels>& labels);
+
+ private:
+  std::shared_ptr<metrics> stats_;
+  std::optional<case_labels> open_;
+  std::optional<case_labels> at_risk_;
+};
+
+struct case_state {
+  case_archive data;  ///< events, emitted record ids; handed back to the router when ending
+  std::shared_ptr<const case_actor_deps> deps;
+  caf::actor router;
+  std::optional<rules::instant> armed_for;  ///< the instant the pending timer is for
+  std::uint64_t timer_generation = 0;       ///< ticks of older timers are ignored
+  bool closed_announced = false;
+  gauge_share gauges;
+  static inline const char* name = "slawatch.case";
+};
+
+/// Handles `case_event_msg` (apply, evaluate, emit, ack), `tick_atom, generation` (evaluate
+/// at a firing instant) and `stop_atom` (send `retired_msg` to the router and end). When the
+/// engine says the case is closed it tells the router with `closed_atom, case_id` and waits
+/// for `stop_atom`, so no event routed to it meanwhile is lost.
+caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive start,
+                         std::shared_ptr<const case_actor_deps> deps, caf::actor router);
+
+}  // namespace slawatch::actors

@@ -1,0 +1,54 @@
+// The daemon's configuration file (config/slawatch.yaml documents every key). YAML in,
+// validated daemon_config out; every problem with file, line, column and key path, all at once.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/expected.hpp"
+
+namespace slawatch::actors {
+
+struct redis_config {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string user;           ///< ACL user; empty: the default user
+  std::string password_file;  ///< absolute, or relative to the config file; empty: no password
+  int db = 0;
+};
+
+struct streams_config {
+  std::vector<std::string> input{"slawatch:events"};
+  std::string group = "slawatch";
+  std::string outcomes = "slawatch:outcomes";
+  std::string notifications = "slawatch:notifications";
+  std::string audit = "slawatch:audit";
+  std::string dead_letter = "slawatch:dead-letter";
+  /// Where a consumer group created by the daemon starts: `beginning` (every entry already in
+  /// the stream) or `new` (only entries added later).
+  std::string start_from = "beginning";
+};
+
+struct daemon_config {
+  std::string file;  ///< the file it was read from
+  redis_config redis;
+  streams_config streams;
+  std::string consumer;  ///< empty: `<hostname>-<pid>`, filled in at start
+  std::size_t batch_size = 256;
+  std::size_t max_in_flight = 10000;
+  std::string metrics_listen = "127.0.0.1:9464";
+  std::string rules_path;  ///< resolved against the config file's directory
+  std::string log_level = "info";
+  std::chrono::seconds closed_retention{24 * 3600};
+  std::chrono::seconds shutdown_timeout{30};
+};
+
+/// Parses and validates a config file's text. Relative paths are resolved against the
+/// directory of `file_name`. Unknown keys, wrong types and out-of-range values are problems.
+rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::string_view yaml_text,
+                                                                         const std::string& file_name);
+
+}  // namespace slawatch::actors

@@ -1,0 +1,46 @@
+// case_id -> case actor. Spawns a case's actor on its first event, retires it when the case
+// closes, and keeps a closed case's history for a while so a late survey answer or a reopen
+// is applied to the whole case.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/case_actor.hpp"
+#include "actors/messages.hpp"
+
+namespace slawatch::actors {
+
+struct router_state {
+  std::shared_ptr<const case_actor_deps> deps;
+  std::chrono::seconds closed_retention{0};
+  std::unordered_map<std::string, caf::actor> live;
+  /// Cases whose actor was asked to stop; events arriving meanwhile wait here.
+  std::unordered_map<std::string, std::vector<case_event_msg>> retiring;
+  struct archived {
+    case_archive archive;
+    std::chrono::system_clock::time_point expires_at;
+  };
+  /// Closed cases, kept `closed_retention` after their actor ended.
+  std::unordered_map<std::string, archived> closed;
+  static inline const char* name = "slawatch.router";
+};
+
+/// How often closed cases past their retention are forgotten.
+inline constexpr std::chrono::seconds closed_sweep_interval{60};
+
+/// Handles `case_event_msg` (route, spawning as needed), `closed_atom, case_id` (from a case
+/// actor: stop it), `retired_msg` (keep its history, or respawn it if events are waiting or the
+/// case opened again) and `sweep_atom`. Case actors are linked: they end with the router.
+caf::behavior router_actor(caf::stateful_actor<router_state>* self,
+                           std::shared_ptr<const case_actor_deps> deps,
+                           std::chrono::seconds closed_retention);
+
+}  // namespace slawatch::actors
