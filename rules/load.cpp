@@ -1139,7 +1139,7 @@ class rules_loader {
                               {"name", "match", "calendar", "pause_on", "warn_at", "clocks",
                                "escalation", "notify"});
       if (!fields) {
-        if (i + 1 == count) report_no_fallback(node);
+        if (i + 1 == count) report_no_fallback(item, path);
         continue;
       }
       std::string name;
@@ -1168,7 +1168,7 @@ class rules_loader {
         first_catch_all = i;
         first_catch_all_name = name;
       }
-      if (i + 1 == count && !catch_all) report_no_fallback(node);
+      if (i + 1 == count && !catch_all) report_no_fallback(item, path);
 
       policy p;
       p.name = name;
@@ -1180,8 +1180,8 @@ class rules_loader {
 
   /// The spec asks for "a fallback"; we require it to be the last policy, so that every case has
   /// a policy and the order of the list alone decides which one.
-  void report_no_fallback(const YAML::Node& policies) {
-    report(policies, "policies",
+  void report_no_fallback(const YAML::Node& last_policy, const std::string& path) {
+    report(last_policy, path,
            "no fallback policy: the last policy must have no `match`, so that a case no other "
            "policy matches still gets an SLA");
   }
