@@ -38,6 +38,18 @@ calendar business() {
   return *cal;
 }
 
+predicate equals(std::string value) {
+  predicate p;
+  p.values = {std::move(value)};
+  return p;
+}
+
+receiver named(std::string name) {
+  receiver r;
+  r.name = std::move(name);
+  return r;
+}
+
 clock_rule rule(std::int64_t target, std::string cal = "always") {
   clock_rule r;
   r.target_seconds = target;
@@ -57,7 +69,7 @@ rule_set rules(retarget_mode mode = retarget_mode::keep_start) {
 
   policy p1;
   p1.name = "p1";
-  p1.match.keys["priority"] = {predicate{predicate::op::equals_any, {"P1"}}};
+  p1.match.keys["priority"] = {equals("P1")};
   p1.clocks[clock_kind::first_response] = rule(15 * 60);
   p1.clocks[clock_kind::resolution] = rule(4 * 3600);
   p1.clocks[clock_kind::next_reply] = rule(30 * 60);
@@ -66,7 +78,7 @@ rule_set rules(retarget_mode mode = retarget_mode::keep_start) {
 
   policy p3;
   p3.name = "p3";
-  p3.match.keys["priority"] = {predicate{predicate::op::equals_any, {"P3"}}};
+  p3.match.keys["priority"] = {equals("P3")};
   p3.clocks[clock_kind::first_response] = rule(4 * 3600, "ny");
   p3.clocks[clock_kind::resolution] = rule(7 * 86400);
 
@@ -89,14 +101,13 @@ rule_set rules(retarget_mode mode = retarget_mode::keep_start) {
   revenue.level = 2;
   rs.impact = {revenue};
 
-  receiver lead;
-  lead.name = "team-lead";
+  receiver lead = named("team-lead");
   lead.hours = "ny";
   lead.outside_hours = "on-call";
   rs.receivers["team-lead"] = lead;
-  rs.receivers["on-call"] = receiver{"on-call"};
-  rs.receivers["supervisor"] = receiver{"supervisor"};
-  rs.receivers["head"] = receiver{"head"};
+  rs.receivers["on-call"] = named("on-call");
+  rs.receivers["supervisor"] = named("supervisor");
+  rs.receivers["head"] = named("head");
   return rs;
 }
 
@@ -167,7 +178,7 @@ TEST_CASE("an unanswered case breaches at the due time and escalates along its c
     REQUIRE(l1);
     CHECK(l1->notify == std::vector<std::string>{"supervisor"});
     CHECK_FALSE(find_id(v, "CS-20260302-0001:first_response:1:escalation:2"));
-    CHECK(*v.next_fire == at("2026-03-02T11:00:00Z"));  // resolution 50 % = 2 h
+    CHECK(*v.next_fire == at("2026-03-02T11:15:00Z"));  // level 2, an hour after the breach
   }
   SECTION("an hour later level 2") {
     auto v = evaluate(events, rs, at("2026-03-02T11:15:00Z"));
