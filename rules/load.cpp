@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
@@ -1056,13 +1055,8 @@ class rules_loader {
                                            const std::string& path) {
     auto text = text_of(node, path, "a number");
     if (!text) return std::nullopt;
-    const std::string value = trimmed(*text);
-    const char* first = value.data();
-    const char* last = value.data() + value.size();
-    if (first != last && *first == '+') ++first;
-    double number = 0;
-    auto [end, ec] = std::from_chars(first, last, number);
-    if (ec != std::errc() || end != last || first == last || !std::isfinite(number)) {
+    const auto number = attribute_number(trimmed(*text));
+    if (!number) {
       report(node, path, "expected a number, got " + backquoted(*text));
       return std::nullopt;
     }
@@ -1071,7 +1065,7 @@ class rules_loader {
              : op == "gte" ? predicate::op::gte
              : op == "lt"  ? predicate::op::lt
                            : predicate::op::lte;
-    p.number = number;
+    p.number = *number;
     return p;
   }
 

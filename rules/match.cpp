@@ -17,20 +17,6 @@ bool equal_ignoring_ascii_case(const std::string& a, const std::string& b) {
          });
 }
 
-/// The value as a finite number, if it is one. std::from_chars is locale-independent, so a daemon
-/// started under a German locale still reads "10000.5" as a number.
-std::optional<double> as_number(const std::string& text) {
-  const char* first = text.data();
-  const char* last = text.data() + text.size();
-  if (first != last && *first == '+') ++first;
-  double number = 0;
-  auto [end, ec] = std::from_chars(first, last, number);
-  if (ec != std::errc() || end != last || first == last || !std::isfinite(number)) {
-    return std::nullopt;
-  }
-  return number;
-}
-
 bool holds_with(const predicate& p, const std::string* value, bool fold_case) {
   switch (p.kind) {
     case predicate::op::equals_any:
@@ -43,7 +29,7 @@ bool holds_with(const predicate& p, const std::string* value, bool fold_case) {
     case predicate::op::lt:
     case predicate::op::lte: {
       if (value == nullptr) return false;
-      auto number = as_number(*value);
+      auto number = attribute_number(*value);
       if (!number) return false;
       switch (p.kind) {
         case predicate::op::gt:
@@ -67,6 +53,20 @@ bool holds_with(const predicate& p, const std::string* value, bool fold_case) {
 }
 
 }  // namespace
+
+std::optional<double> attribute_number(std::string_view text) {
+  // std::from_chars is locale-independent, so a daemon started under a German locale still
+  // reads "10000.5" as a number. It refuses a leading '+', which JSON producers may write.
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (last - first >= 2 && *first == '+' && first[1] != '-') ++first;
+  double number = 0;
+  auto [end, ec] = std::from_chars(first, last, number);
+  if (ec != std::errc() || end != last || first == last || !std::isfinite(number)) {
+    return std::nullopt;
+  }
+  return number;
+}
 
 bool folds_case(std::string_view attribute_name) {
   return attribute_name == "priority" || attribute_name == "status" || attribute_name == "channel";

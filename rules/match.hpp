@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ using attributes = std::map<std::string, std::string>;
 /// `channel`, whose spelling differs between ticketing platforms (`P1`/`p1`, `Pending`/`pending`).
 /// Every other attribute compares exactly. Attribute names themselves always compare exactly.
 bool folds_case(std::string_view attribute_name);
+
+/// An attribute value as the numeric operators read it: a finite decimal number (optionally
+/// signed, with fraction and exponent, no spaces), read the same in every locale.
+std::optional<double> attribute_number(std::string_view text);
 
 /// Whether one predicate holds for a value; `value` is nullptr when the attribute is absent, which
 /// fails every predicate except `not`. Text comparison here is exact.
