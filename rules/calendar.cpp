@@ -7,12 +7,12 @@
 // when a zone falls back across midnight, so pieces are always sorted before they are merged.
 #include "rules/calendar.hpp"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <exception>
 #include <limits>
 #include <optional>
-
-#include <date/tz.h>
 
 namespace slawatch::rules {
 namespace {
@@ -55,7 +55,8 @@ std::string check_day(std::vector<local_interval>& intervals, const std::string&
             });
   for (std::size_t i = 0; i < intervals.size(); ++i) {
     const local_interval& it = intervals[i];
-    if (it.start_minute < 0 || it.end_minute > minutes_per_day || it.start_minute >= it.end_minute) {
+    if (it.start_minute < 0 || it.end_minute > minutes_per_day ||
+        it.start_minute >= it.end_minute) {
       return where + ": interval " + format_interval(it) +
              " must lie within the day and start before it ends";
     }
@@ -91,9 +92,12 @@ std::int64_t weekly_open_seconds(const calendar_spec& spec) {
 
 const char* to_string(time_reason r) {
   switch (r) {
-    case time_reason::open: return "open";
-    case time_reason::outside_hours: return "outside_hours";
-    case time_reason::holiday: return "holiday";
+    case time_reason::open:
+      return "open";
+    case time_reason::outside_hours:
+      return "outside_hours";
+    case time_reason::holiday:
+      return "holiday";
   }
   return "unknown";
 }
@@ -131,8 +135,9 @@ calendar::calendar(std::shared_ptr<const calendar_spec> spec, const date::time_z
     : spec_(std::move(spec)), zone_(zone) {}
 
 expected<calendar> calendar::make(calendar_spec spec) {
+  const std::string name = spec.name;  // spec itself moves into the calendar below
   const auto fail = [&](const std::string& why) {
-    return expected<calendar>::failure("calendar '" + spec.name + "': " + why);
+    return expected<calendar>::failure("calendar '" + name + "': " + why);
   };
   const date::time_zone* zone = nullptr;
   try {
@@ -186,7 +191,8 @@ const std::vector<local_interval>& intervals_on(const calendar_spec& spec, date:
 }
 
 /// Appends the real stretches during which local wall time lies in [day + start, day + end) for
-/// each interval, sorted by begin, with `reason`.
+/// each interval, with `reason`. They come out in order: periods follow each other in real time,
+/// and within one period (one offset) sorted local intervals map to sorted real stretches.
 void preimage(const date::time_zone& zone, date::local_days day,
               const std::vector<local_interval>& intervals, time_reason reason,
               std::vector<calendar_segment>& out) {
@@ -195,19 +201,17 @@ void preimage(const date::time_zone& zone, date::local_days day,
   // real time are all that can matter.
   const instant midnight = as_instant(date::local_seconds{day});
   const instant last = midnight + 2 * one_day;
-  const std::size_t first_new = out.size();
   date::sys_info period = zone.get_info(midnight - one_day);
   for (;;) {
     for (const local_interval& i : intervals) {
-      const instant begin = std::max(period.begin, midnight + minutes{i.start_minute} - period.offset);
+      const instant begin =
+          std::max(period.begin, midnight + minutes{i.start_minute} - period.offset);
       const instant end = std::min(period.end, midnight + minutes{i.end_minute} - period.offset);
       if (begin < end) out.push_back({begin, end, reason});
     }
     if (period.end >= last) break;
     period = zone.get_info(period.end);
   }
-  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
-            [](const calendar_segment& a, const calendar_segment& b) { return a.begin < b.begin; });
 }
 
 /// The lowest and highest UTC offsets in effect during [from, to), to bound the local dates.
@@ -269,9 +273,11 @@ struct walker {
     if (week_seconds == 0) return 0;
     const date::sys_info period = zone.get_info(at);
     instant plain_until = std::min(period.end, limit);
-    const auto local_day = date::floor<date::days>(date::local_seconds{(at + period.offset).time_since_epoch()});
+    const auto local_day =
+        date::floor<date::days>(date::local_seconds{(at + period.offset).time_since_epoch()});
     if (const auto special = next_special_day(local_day)) {
-      plain_until = std::min(plain_until, as_instant(date::local_seconds{*special}) - period.offset);
+      plain_until =
+          std::min(plain_until, as_instant(date::local_seconds{*special}) - period.offset);
     }
     if (plain_until <= at) return 0;
     return (plain_until - at) / one_week;
@@ -281,7 +287,8 @@ struct walker {
   /// counted, whichever comes first. Whole weeks without special dates or offset changes are
   /// skipped arithmetically (each holds exactly the weekly hours); the rest is walked a week at a
   /// time.
-  walk_result walk(instant from, instant limit, std::int64_t budget, std::vector<calendar_segment>& buffer) const {
+  walk_result walk(instant from, instant limit, std::int64_t budget,
+                   std::vector<calendar_segment>& buffer) const {
     walk_result result{from, 0};
     const std::optional<instant> open_ends = open_time_ends();
     while (result.at < limit) {
@@ -316,11 +323,14 @@ struct walker {
   }
 
   /// Open (and, when asked, holiday) stretches inside [from, to), clipped, in order and merged.
-  void collect(instant from, instant to, bool with_holidays, std::vector<calendar_segment>& out) const {
+  void collect(instant from, instant to, bool with_holidays,
+               std::vector<calendar_segment>& out) const {
     if (from >= to) return;
     const auto [low, high] = offset_range(zone, from, to);
-    const auto first_day = date::floor<date::days>(date::local_seconds{(from + low).time_since_epoch()});
-    const auto last_day = date::floor<date::days>(date::local_seconds{(to - seconds{1} + high).time_since_epoch()});
+    const auto first_day =
+        date::floor<date::days>(date::local_seconds{(from + low).time_since_epoch()});
+    const auto last_day =
+        date::floor<date::days>(date::local_seconds{(to - seconds{1} + high).time_since_epoch()});
     std::vector<calendar_segment> pieces;
     static const std::vector<local_interval> whole_day{local_interval{0, minutes_per_day}};
     for (auto day = first_day; day <= last_day; day += date::days{1}) {
@@ -330,8 +340,11 @@ struct walker {
         preimage(zone, day, intervals_on(spec, day), time_reason::open, pieces);
       }
     }
-    std::sort(pieces.begin(), pieces.end(),
-              [](const calendar_segment& a, const calendar_segment& b) { return a.begin < b.begin; });
+    // Days are in order, but a zone falling back across local midnight could interleave the
+    // stretches of neighbouring days.
+    std::sort(
+        pieces.begin(), pieces.end(),
+        [](const calendar_segment& a, const calendar_segment& b) { return a.begin < b.begin; });
     for (calendar_segment piece : pieces) {
       piece.begin = std::max(piece.begin, from);
       piece.end = std::min(piece.end, to);

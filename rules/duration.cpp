@@ -65,8 +65,8 @@ expected<std::int64_t> parse_duration(std::string_view text) {
       return duration_error(text, "unknown unit " + quoted(std::string_view(&letter, 1)));
     }
     if (index < next_unit) {
-      return duration_error(text, "unit " + quoted(std::string_view(&letter, 1)) +
-                                      " repeated or out of order");
+      return duration_error(
+          text, "unit " + quoted(std::string_view(&letter, 1)) + " repeated or out of order");
     }
     next_unit = index + 1;
     const std::int64_t per_unit = units[index].seconds;

@@ -1,7 +1,6 @@
 #include "rules/calendar.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <initializer_list>
 #include <utility>
 
@@ -85,6 +84,7 @@ TEST_CASE("calendar::make validates zone, intervals and open time", "[calendar]"
     const auto made = calendar::make(spec);
     REQUIRE_FALSE(made);
     CHECK_THAT(made.error(), Catch::Contains("no open time"));
+    CHECK_THAT(made.error(), Catch::Contains("'closed'"));
   }
   SECTION("overrides only, all inside the spring-forward gap") {
     calendar_spec spec;
@@ -150,15 +150,18 @@ TEST_CASE("business hours in New York", "[calendar]") {
   const calendar c = make(spec);
 
   SECTION("within a day") {
-    CHECK(c.due_after(at("2026-03-02T09:00:00-05:00"), 2 * hour) == at("2026-03-02T11:00:00-05:00"));
+    CHECK(c.due_after(at("2026-03-02T09:00:00-05:00"), 2 * hour) ==
+          at("2026-03-02T11:00:00-05:00"));
   }
   SECTION("running out exactly at closing is due at the closing instant") {
-    CHECK(c.due_after(at("2026-03-02T08:00:00-05:00"), 10 * hour) == at("2026-03-02T18:00:00-05:00"));
+    CHECK(c.due_after(at("2026-03-02T08:00:00-05:00"), 10 * hour) ==
+          at("2026-03-02T18:00:00-05:00"));
     CHECK(c.due_after(at("2026-03-02T08:00:00-05:00"), 10 * hour + 1) ==
           at("2026-03-03T08:00:01-05:00"));
   }
   SECTION("over the weekend") {
-    CHECK(c.due_after(at("2026-03-06T17:00:00-05:00"), 2 * hour) == at("2026-03-09T09:00:00-04:00"));
+    CHECK(c.due_after(at("2026-03-06T17:00:00-05:00"), 2 * hour) ==
+          at("2026-03-09T09:00:00-04:00"));
   }
   SECTION("starting outside hours counts from the next opening") {
     CHECK(c.due_after(at("2026-03-07T12:00:00-05:00"), 1) == at("2026-03-09T08:00:01-04:00"));
@@ -172,21 +175,25 @@ TEST_CASE("business hours in New York", "[calendar]") {
   SECTION("a week holds five ten-hour days across the DST change") {
     CHECK(c.open_seconds(at("2026-03-02T00:00:00-05:00"), at("2026-03-16T00:00:00-04:00")) ==
           100 * hour);
-    CHECK(c.due_after(at("2026-03-06T00:00:00-05:00"), 20 * hour) == at("2026-03-09T18:00:00-04:00"));
+    CHECK(c.due_after(at("2026-03-06T00:00:00-05:00"), 20 * hour) ==
+          at("2026-03-09T18:00:00-04:00"));
   }
   SECTION("holidays are closed") {
     // Wednesday before Thanksgiving, then Friday.
-    CHECK(c.due_after(at("2026-11-25T17:00:00-05:00"), 2 * hour) == at("2026-11-27T09:00:00-05:00"));
+    CHECK(c.due_after(at("2026-11-25T17:00:00-05:00"), 2 * hour) ==
+          at("2026-11-27T09:00:00-05:00"));
     CHECK_FALSE(c.is_open(at("2026-11-26T12:00:00-05:00")));
     CHECK(c.open_seconds(at("2026-11-26T00:00:00-05:00"), at("2026-11-27T00:00:00-05:00")) == 0);
   }
   SECTION("an override replaces the weekly hours; the holiday after it stays closed") {
-    CHECK(c.due_after(at("2026-12-24T11:00:00-05:00"), 2 * hour) == at("2026-12-28T09:00:00-05:00"));
+    CHECK(c.due_after(at("2026-12-24T11:00:00-05:00"), 2 * hour) ==
+          at("2026-12-28T09:00:00-05:00"));
     CHECK(c.is_open(at("2026-12-24T11:59:59-05:00")));
     CHECK_FALSE(c.is_open(at("2026-12-24T12:00:00-05:00")));
   }
   SECTION("segments carry their reasons") {
-    const auto segments = c.segments(at("2026-11-25T17:00:00-05:00"), at("2026-11-27T09:00:00-05:00"));
+    const auto segments =
+        c.segments(at("2026-11-25T17:00:00-05:00"), at("2026-11-27T09:00:00-05:00"));
     REQUIRE(segments.size() == 5);
     CHECK(segments[0].begin == at("2026-11-25T17:00:00-05:00"));
     CHECK(segments[0].reason == time_reason::open);
@@ -228,8 +235,10 @@ TEST_CASE("split days and 24:00", "[calendar]") {
     spec.weekly[mon] = intervals({"20:00-24:00"});
     spec.weekly[tue] = intervals({"00:00-04:00"});
     const calendar c = make(spec);
-    CHECK(c.due_after(at("2026-03-02T23:00:00+01:00"), 2 * hour) == at("2026-03-03T01:00:00+01:00"));
-    const auto segments = c.segments(at("2026-03-02T12:00:00+01:00"), at("2026-03-03T12:00:00+01:00"));
+    CHECK(c.due_after(at("2026-03-02T23:00:00+01:00"), 2 * hour) ==
+          at("2026-03-03T01:00:00+01:00"));
+    const auto segments =
+        c.segments(at("2026-03-02T12:00:00+01:00"), at("2026-03-03T12:00:00+01:00"));
     REQUIRE(segments.size() == 3);
     CHECK(segments[1].begin == at("2026-03-02T20:00:00+01:00"));
     CHECK(segments[1].end == at("2026-03-03T04:00:00+01:00"));

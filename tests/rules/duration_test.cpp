@@ -19,9 +19,9 @@ TEST_CASE("parse_duration reads number-unit pairs", "[duration]") {
 }
 
 TEST_CASE("parse_duration rejects bad text with a message", "[duration]") {
-  for (const char* text : {"", "-5m", "5x", "5M", "m", "1h1h", "30m2h", "1s1m", "2h30",
-                           "1.5h", " 5m", "5m ", "+5m", "5 m", "99999999999999999999",
-                           "9223372036854775807d", "h5"}) {
+  for (const char* text :
+       {"", "-5m", "5x", "5M", "m", "1h1h", "30m2h", "1s1m", "2h30", "1.5h", " 5m", "5m ", "+5m",
+        "5 m", "99999999999999999999", "9223372036854775807d", "h5"}) {
     INFO(text);
     const auto parsed = parse_duration(text);
     CHECK_FALSE(parsed);
