@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "rules/model.hpp"
+
 namespace slawatch::cli {
 
 /// Thrown by a command's callback to end the process with `status`.
@@ -16,6 +18,10 @@ struct command_exit {
 
 /// Reads a whole file; on failure prints `slawatch: cannot read FILE: reason` and exits 2.
 std::string read_file_or_exit(const std::string& path);
+
+/// Loads a rules file, or prints every problem (file:line:col: path: message) and exits with
+/// `failure_status`.
+rules::rule_set load_rules_or_exit(const std::string& path, int failure_status);
 
 void add_check_command(CLI::App& app);
 void add_due_command(CLI::App& app);

@@ -20,10 +20,7 @@ std::string read_file_or_exit(const std::string& path) {
   return text.str();
 }
 
-namespace {
-
-// Loads a rules file or prints every problem; `failure_status` is the exit status to use.
-rules::rule_set load_or_exit(const std::string& path, int failure_status) {
+rules::rule_set load_rules_or_exit(const std::string& path, int failure_status) {
   auto loaded = rules::load_rules(read_file_or_exit(path), path);
   if (!loaded) {
     for (const auto& p : loaded.error()) std::cerr << rules::to_string(p) << '\n';
@@ -34,8 +31,6 @@ rules::rule_set load_or_exit(const std::string& path, int failure_status) {
   return std::move(*loaded);
 }
 
-}  // namespace
-
 void add_check_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("check", "Validate rules files: exit 0 with a summary, or list "
                                           "every error (file:line:col: key path: message) and exit 1");
@@ -45,7 +40,7 @@ void add_check_command(CLI::App& app) {
     int status = 0;
     for (const auto& path : *files) {
       try {
-        const auto rs = load_or_exit(path, 1);
+        const auto rs = load_rules_or_exit(path, 1);
         std::size_t clocks = 0;
         for (const auto& p : rs.policies) clocks += p.clocks.size();
         std::cout << path << ": ok: version " << rs.version << ", " << rs.policies.size()
@@ -86,8 +81,13 @@ void add_due_command(CLI::App& app) {
       std::cerr << "slawatch due: --in " << a->in << ": " << in.error() << '\n';
       throw command_exit{2};
     }
-    const auto rs = load_or_exit(a->rules, 2);
+    const auto rs = load_rules_or_exit(a->rules, 2);
     auto cal = rs.calendars.find(a->calendar);
+    if (cal == rs.calendars.end() && a->calendar == "always") {
+      // The built-in 24/7 UTC calendar that policies without a calendar use.
+      std::cout << rules::format_iso8601(rules::calendar::always().due_after(*from, *in)) << '\n';
+      throw command_exit{0};
+    }
     if (cal == rs.calendars.end()) {
       std::cerr << "slawatch due: no calendar named '" << a->calendar << "' in " << a->rules
                 << " (it has:";
