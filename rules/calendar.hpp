@@ -71,7 +71,9 @@ class calendar {
 
   /// The earliest instant t >= from such that open_seconds(from, t) == open_seconds_needed.
   /// `0` gives `from` itself. A total that runs out exactly at a closing time is due at that
-  /// closing instant, not at the next opening.
+  /// closing instant, not at the next opening. When the total can never be reached (a calendar
+  /// whose only open time is in past overrides) it answers 32767-01-01T00:00:00Z instead of
+  /// walking for ever; queries stop there too.
   instant due_after(instant from, std::int64_t open_seconds_needed) const;
 
   /// Open seconds in [from, to); 0 when to <= from.
