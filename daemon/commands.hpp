@@ -31,5 +31,8 @@ void add_import_command(CLI::App& app);
 void add_run_command(CLI::App& app);       // daemon/run_command.cpp
 void add_generate_command(CLI::App& app);  // daemon/generate_command.cpp
 #endif
+#ifdef SLAWATCH_WITH_BRIDGE
+void add_bridge_command(CLI::App& app);  // daemon/bridge_command.cpp
+#endif
 
 }  // namespace slawatch::cli
