@@ -8,7 +8,7 @@
 #   /usr/share/slawatch/dashboards/*.json     Grafana dashboards
 #   /usr/share/slawatch/grafana/provisioning/ Grafana datasource and dashboard provider
 #   /usr/share/slawatch/prometheus/           recording and alerting rules
-#   /usr/share/doc/slawatch/                  README, copyright
+#   /usr/share/doc/slawatch/                  README, operations.md (the walk-through), copyright
 # The service is neither enabled nor started on install: it needs a Redis to point at first.
 
 set(slawatch_source ${PROJECT_SOURCE_DIR})
@@ -38,6 +38,8 @@ install(FILES ${slawatch_source}/dashboards/prometheus/recording.rules.yml
               ${slawatch_source}/dashboards/prometheus/alerting.rules.yml
         DESTINATION share/slawatch/prometheus)
 install(FILES ${slawatch_source}/packaging/debian/copyright DESTINATION share/doc/slawatch)
+install(FILES ${slawatch_source}/dashboards/README.md DESTINATION share/doc/slawatch
+        RENAME operations.md)
 if(EXISTS ${slawatch_source}/README.md)
   install(FILES ${slawatch_source}/README.md DESTINATION share/doc/slawatch)
 endif()

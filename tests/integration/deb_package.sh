@@ -56,7 +56,7 @@ for path in /usr/bin/slawatch /etc/slawatch/slawatch.yaml /etc/slawatch/rules.ya
     /usr/share/slawatch/grafana/provisioning/datasources/slawatch.yaml \
     /usr/share/slawatch/grafana/provisioning/dashboards/slawatch.yaml \
     /usr/share/slawatch/prometheus/recording.rules.yml /usr/share/slawatch/prometheus/alerting.rules.yml \
-    /usr/share/doc/slawatch/copyright; do
+    /usr/share/doc/slawatch/copyright /usr/share/doc/slawatch/operations.md; do
   grep -qxF "$path" "$tmp/contents" || fail "the package lacks $path"
 done
 # Nothing of the build (headers, static libraries, CMake files) may leak into the package.
