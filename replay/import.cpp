@@ -1,6 +1,9 @@
 // Importers of the three public ticketing logs; the mapping is documented in import.hpp.
 #include "replay/import.hpp"
 
+#include <date/tz.h>
+#include <zlib.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -10,9 +13,6 @@
 #include <ostream>
 #include <streambuf>
 #include <unordered_map>
-
-#include <date/tz.h>
-#include <zlib.h>
 
 #include "rules/codec.hpp"
 #include "rules/event.hpp"
@@ -33,9 +33,9 @@ enum class state_effect { open, resolve, close };
 
 struct state_meaning {
   state_effect effect = state_effect::open;
-  std::string status;           ///< open: the status told to the engine
-  bool agent_working = false;   ///< open: counts as the first response proxy
-  attributes close_attrs;       ///< close: extra attributes of case.closed
+  std::string status;          ///< open: the status told to the engine
+  bool agent_working = false;  ///< open: counts as the first response proxy
+  attributes close_attrs;      ///< close: extra attributes of case.closed
 };
 
 state_meaning open_state(std::string status, bool agent_working) {
@@ -60,14 +60,14 @@ constexpr std::string_view status_new = "new";
 struct case_track {
   std::string source_id;
   std::string case_id;
-  std::size_t rows = 0;     // rows of this case seen so far, mapped or not
+  std::size_t rows = 0;  // rows of this case seen so far, mapped or not
   bool created = false;
-  std::string status;       // last status told; empty right after creation
+  std::string status;  // last status told; empty right after creation
   bool resolved = false;
   bool closed = false;
-  bool responded = false;   // first-response proxy already emitted
+  bool responded = false;  // first-response proxy already emitted
   bool person_assigned = false;
-  attributes attrs;         // last value told of every attribute
+  attributes attrs;  // last value told of every attribute
   std::vector<std::string> last_row;
 };
 
@@ -244,8 +244,8 @@ std::optional<instant> parse_servicenow_time(std::string_view text) {
 
 /// Helpdesk `YYYY-MM-DD hh:mm:ss` wall clock in `zone`.
 std::optional<instant> parse_helpdesk_time(std::string_view text, const date::time_zone& zone) {
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
   const auto y = parse_digits(text.substr(0, 4), 4, 4);
@@ -305,9 +305,9 @@ struct mapped_row {
   std::optional<instant> created_at;  ///< when creation precedes the row (ServiceNow opened_at)
   attributes attrs;                   ///< the case attributes this row states
   enum class action { state, none, escalate } kind = action::state;
-  state_meaning state;                ///< kind == state
-  attributes extra;                   ///< escalate: its attributes
-  bool person_takes_case = false;     ///< also tell that a person took the case
+  state_meaning state;             ///< kind == state
+  attributes extra;                ///< escalate: its attributes
+  bool person_takes_case = false;  ///< also tell that a person took the case
 };
 
 /// Why a row cannot be mapped (an unmapped reason label); nothing when `out` was filled.
@@ -344,8 +344,8 @@ std::optional<std::string> servicenow_channel(const std::string& value) {
 }
 
 struct servicenow_columns {
-  std::size_t number, state, opened_at, updated_at, contact_type, category, subcategory,
-      priority, group, assigned_to, made_sla, closed_code;
+  std::size_t number, state, opened_at, updated_at, contact_type, category, subcategory, priority,
+      group, assigned_to, made_sla, closed_code;
 };
 
 row_problem map_servicenow(const std::vector<std::string>& row, const servicenow_columns& c,
@@ -562,7 +562,7 @@ import_summary run_import(import_format format, csv_reader& reader, std::size_t 
       ++summary.rows_without_events["duplicate_row"];
       continue;
     }
-    track.last_row = row;
+    track.last_row.swap(row);  // row is refilled by the next read; no copy needed
     if (apply_row(mapped, track, row_index, out, summary) > 0) {
       ++summary.rows_with_events;
     } else {
@@ -632,7 +632,7 @@ bool csv_reader::next(std::vector<std::string>& fields) {
   if (buf == nullptr || traits::eq_int_type(buf->sgetc(), traits::eof())) return false;
   record_line_ = next_line_;
   std::string field;
-  bool quoted = false;   // inside a quoted part of the field
+  bool quoted = false;  // inside a quoted part of the field
   for (;;) {
     const auto ch = buf->sbumpc();
     if (traits::eq_int_type(ch, traits::eof())) {
@@ -703,18 +703,17 @@ rules::expected<import_summary, std::string> import_csv(import_format format, st
 
   switch (format) {
     case import_format::servicenow: {
-      if (auto missing = columns.require(
-              {"number", "incident_state", "opened_at", "sys_updated_at", "contact_type",
-               "category", "subcategory", "priority", "assignment_group", "assigned_to",
-               "made_sla", "closed_code"})) {
+      if (auto missing =
+              columns.require({"number", "incident_state", "opened_at", "sys_updated_at",
+                               "contact_type", "category", "subcategory", "priority",
+                               "assignment_group", "assigned_to", "made_sla", "closed_code"})) {
         return result::failure(*missing);
       }
-      const servicenow_columns c{columns["number"],          columns["incident_state"],
-                                 columns["opened_at"],       columns["sys_updated_at"],
-                                 columns["contact_type"],    columns["category"],
-                                 columns["subcategory"],     columns["priority"],
-                                 columns["assignment_group"], columns["assigned_to"],
-                                 columns["made_sla"],        columns["closed_code"]};
+      const servicenow_columns c{
+          columns["number"],         columns["incident_state"], columns["opened_at"],
+          columns["sys_updated_at"], columns["contact_type"],   columns["category"],
+          columns["subcategory"],    columns["priority"],       columns["assignment_group"],
+          columns["assigned_to"],    columns["made_sla"],       columns["closed_code"]};
       return run_import(format, reader, columns.width(), c.number, events_jsonl,
                         [&c](const std::vector<std::string>& row, mapped_row& m) {
                           return map_servicenow(row, c, m);
@@ -725,19 +724,17 @@ rules::expected<import_summary, std::string> import_csv(import_format format, st
                                           "impact", "product", "support_team"})) {
         return result::failure(*missing);
       }
-      const bpic_columns c{columns["case_id"],    columns["timestamp_utc"], columns["status"],
-                           columns["sub_status"], columns["impact"],        columns["product"],
+      const bpic_columns c{columns["case_id"],     columns["timestamp_utc"], columns["status"],
+                           columns["sub_status"],  columns["impact"],        columns["product"],
                            columns["support_team"]};
-      return run_import(format, reader, columns.width(), c.case_id, events_jsonl,
-                        [&c](const std::vector<std::string>& row, mapped_row& m) {
-                          return map_bpic(row, c, m);
-                        });
+      return run_import(
+          format, reader, columns.width(), c.case_id, events_jsonl,
+          [&c](const std::vector<std::string>& row, mapped_row& m) { return map_bpic(row, c, m); });
     }
     case import_format::helpdesk: {
       if (auto missing = columns.require(
               {"Case ID", "Activity", "Complete Timestamp", "seriousness_2", "service_level",
-               "service_type", "product", "responsible_section", "support_section",
-               "workgroup"})) {
+               "service_type", "product", "responsible_section", "support_section", "workgroup"})) {
         return result::failure(*missing);
       }
       const date::time_zone* zone = nullptr;
@@ -746,11 +743,16 @@ rules::expected<import_summary, std::string> import_csv(import_format format, st
       } catch (const std::exception& e) {
         return result::failure(std::string("time zone Europe/Rome not found: ") + e.what());
       }
-      const helpdesk_columns c{columns["Case ID"],           columns["Activity"],
-                               columns["Complete Timestamp"], columns["seriousness_2"],
-                               columns["service_level"],     columns["service_type"],
-                               columns["product"],           columns["responsible_section"],
-                               columns["support_section"],   columns["workgroup"]};
+      const helpdesk_columns c{columns["Case ID"],
+                               columns["Activity"],
+                               columns["Complete Timestamp"],
+                               columns["seriousness_2"],
+                               columns["service_level"],
+                               columns["service_type"],
+                               columns["product"],
+                               columns["responsible_section"],
+                               columns["support_section"],
+                               columns["workgroup"]};
       return run_import(format, reader, columns.width(), c.case_id, events_jsonl,
                         [&c, zone](const std::vector<std::string>& row, mapped_row& m) {
                           return map_helpdesk(row, c, *zone, m);

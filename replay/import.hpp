@@ -39,8 +39,9 @@
 //               and `close_code`. State `-100` is unmapped (`unknown_state`).
 //   bpic2013    ts = timestamp_utc. priority from impact (Major P1, High P2, Medium P3, Low P4);
 //               team = support_team; product. No channel (not in the log); org_line and
-//               country describe the involved team's organisation, not the case, and are left out. Completed/In Call and Completed/Resolved resolve, Completed/Closed
-//               and Completed/Cancelled close; Unmatched is unmapped (`unknown_state`).
+//               country describe the involved team's organisation, not the case, and are left out.
+//               Completed/In Call and Completed/Resolved resolve, Completed/Closed and
+//               Completed/Cancelled close; Unmatched is unmapped (`unknown_state`).
 //   helpdesk    ts = `Complete Timestamp`, wall clock with no zone, read as Europe/Rome (an Italian
 //               company; SOURCE.md says naive local time); a time in the spring-forward gap is
 //               taken as the transition instant, a repeated autumn hour as its first occurrence.
@@ -105,9 +106,9 @@ struct import_summary {
   /// Rows that could not be mapped, by reason: `bad_row` (wrong number of fields or cut short),
   /// `missing_case_id`, `bad_timestamp`, `unknown_state`, `unknown_activity`.
   std::map<std::string, std::size_t> unmapped;
-  std::size_t events = 0;                                 ///< events written
-  std::map<std::string, std::size_t> events_by_type;      ///< `case.created` -> count
-  std::size_t cases = 0;                                  ///< cases with at least one event
+  std::size_t events = 0;                             ///< events written
+  std::map<std::string, std::size_t> events_by_type;  ///< `case.created` -> count
+  std::size_t cases = 0;                              ///< cases with at least one event
 
   std::size_t unmapped_rows() const;
   std::size_t rows_without_events_total() const;

@@ -17,9 +17,8 @@ namespace slawatch::replay {
 namespace {
 
 bool is_blank(const std::string& line) {
-  return std::all_of(line.begin(), line.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  });
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 std::string percent_text(const adherence_count& c) {
@@ -115,8 +114,8 @@ replay_summary run_replay(std::istream& events_jsonl, const rules::rule_set& rul
 }
 
 void write_replay_summary(std::ostream& out, const replay_summary& s) {
-  out << "replay: " << s.cases << " cases, " << s.events << " events from " << s.lines
-      << " lines, " << s.bad_lines << " bad lines, " << s.duplicates << " duplicates";
+  out << "replay: " << s.cases << " cases, " << s.events << " events from " << s.lines << " lines, "
+      << s.bad_lines << " bad lines, " << s.duplicates << " duplicates";
   if (s.until) out << ", until " << rules::format_iso8601(*s.until);
   out << '\n';
   if (!s.bad_lines_by_reason.empty()) {
@@ -136,8 +135,8 @@ void write_replay_summary(std::ostream& out, const replay_summary& s) {
       all.met += counts.met;
       all.breached += counts.breached;
     }
-    out << "adherence " << metric << " all: " << percent_text(all) << " (" << all.met
-        << " met, " << all.breached << " breached)\n";
+    out << "adherence " << metric << " all: " << percent_text(all) << " (" << all.met << " met, "
+        << all.breached << " breached)\n";
   }
 }
 

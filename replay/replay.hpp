@@ -29,9 +29,9 @@ struct adherence_count {
 
 /// What a replay read and wrote; the numbers the diagnostics summary prints.
 struct replay_summary {
-  std::size_t lines = 0;       ///< input lines, blank ones included
-  std::size_t events = 0;      ///< events decoded and kept (duplicates not counted)
-  std::size_t bad_lines = 0;   ///< lines that did not decode
+  std::size_t lines = 0;      ///< input lines, blank ones included
+  std::size_t events = 0;     ///< events decoded and kept (duplicates not counted)
+  std::size_t bad_lines = 0;  ///< lines that did not decode
   std::map<std::string, std::size_t> bad_lines_by_reason;  ///< decode_error::reason -> lines
   std::size_t duplicates = 0;  ///< events dropped as duplicates of one already held
   std::size_t cases = 0;

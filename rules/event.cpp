@@ -41,10 +41,10 @@ constexpr std::array<event_type_name, 11> event_type_names{{
 }};
 
 constexpr std::array<std::string_view, 21> personal_names{
-    "name",          "first_name",      "last_name",       "full_name",     "customer_name",
+    "name",           "first_name",     "last_name",       "full_name",     "customer_name",
     "requester_name", "caller_name",    "contact_name",    "agent_name",    "assignee_name",
-    "email",         "customer_email",  "requester_email", "contact_email", "body",
-    "message",       "comment",         "description",     "subject",       "phone",
+    "email",          "customer_email", "requester_email", "contact_email", "body",
+    "message",        "comment",        "description",     "subject",       "phone",
     "phone_number"};
 
 constexpr std::array<std::string_view, 3> personal_suffixes{"_email", "_phone", "_phone_number"};

@@ -2,13 +2,13 @@
 // and the real logs from shared/data, row for row.
 #include "replay/import.hpp"
 
+#include <catch2/catch.hpp>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "rules/codec.hpp"
 
@@ -49,13 +49,42 @@ import_result import_text(import_format format, const std::string& csv) {
 
 // ServiceNow rows have 36 columns; the samples below set the ones that matter and keep the
 // others as in the SOURCE.md example rows.
-const std::vector<std::string> servicenow_header{
-    "number", "incident_state", "active", "reassignment_count", "reopen_count", "sys_mod_count",
-    "made_sla", "caller_id", "opened_by", "opened_at", "sys_created_by", "sys_created_at",
-    "sys_updated_by", "sys_updated_at", "contact_type", "location", "category", "subcategory",
-    "u_symptom", "cmdb_ci", "impact", "urgency", "priority", "assignment_group", "assigned_to",
-    "knowledge", "u_priority_confirmation", "notify", "problem_id", "rfc", "vendor",
-    "caused_by", "closed_code", "resolved_by", "resolved_at", "closed_at"};
+const std::vector<std::string> servicenow_header{"number",
+                                                 "incident_state",
+                                                 "active",
+                                                 "reassignment_count",
+                                                 "reopen_count",
+                                                 "sys_mod_count",
+                                                 "made_sla",
+                                                 "caller_id",
+                                                 "opened_by",
+                                                 "opened_at",
+                                                 "sys_created_by",
+                                                 "sys_created_at",
+                                                 "sys_updated_by",
+                                                 "sys_updated_at",
+                                                 "contact_type",
+                                                 "location",
+                                                 "category",
+                                                 "subcategory",
+                                                 "u_symptom",
+                                                 "cmdb_ci",
+                                                 "impact",
+                                                 "urgency",
+                                                 "priority",
+                                                 "assignment_group",
+                                                 "assigned_to",
+                                                 "knowledge",
+                                                 "u_priority_confirmation",
+                                                 "notify",
+                                                 "problem_id",
+                                                 "rfc",
+                                                 "vendor",
+                                                 "caused_by",
+                                                 "closed_code",
+                                                 "resolved_by",
+                                                 "resolved_at",
+                                                 "closed_at"};
 
 std::string join(const std::vector<std::string>& fields) {
   std::string line;
@@ -64,20 +93,40 @@ std::string join(const std::vector<std::string>& fields) {
 }
 
 std::string servicenow_row(const std::map<std::string, std::string>& values) {
-  std::map<std::string, std::string> row{
-      {"number", "INC0001068"}, {"active", "true"}, {"reassignment_count", "0"},
-      {"reopen_count", "0"}, {"sys_mod_count", "0"}, {"made_sla", "true"},
-      {"caller_id", "Caller 2403"}, {"opened_by", "Opened by  8"}, {"opened_at", "2/3/2016 09:42"},
-      {"sys_created_by", "Created by 6"}, {"sys_created_at", "2/3/2016 09:48"},
-      {"sys_updated_by", "Updated by 21"}, {"contact_type", "Phone"},
-      {"location", "Location 143"}, {"category", "Category 26"},
-      {"subcategory", "Subcategory 175"}, {"u_symptom", "Symptom 72"}, {"cmdb_ci", "?"},
-      {"impact", "2 - Medium"}, {"urgency", "2 - Medium"}, {"priority", "3 - Moderate"},
-      {"assignment_group", "Group 70"}, {"assigned_to", "Resolver 69"}, {"knowledge", "true"},
-      {"u_priority_confirmation", "false"}, {"notify", "Do Not Notify"}, {"problem_id", "?"},
-      {"rfc", "?"}, {"vendor", "?"}, {"caused_by", "?"}, {"closed_code", "code 6"},
-      {"resolved_by", "Resolved by 149"}, {"resolved_at", "17/3/2016 16:29"},
-      {"closed_at", "24/3/2016 18:59"}};
+  std::map<std::string, std::string> row{{"number", "INC0001068"},
+                                         {"active", "true"},
+                                         {"reassignment_count", "0"},
+                                         {"reopen_count", "0"},
+                                         {"sys_mod_count", "0"},
+                                         {"made_sla", "true"},
+                                         {"caller_id", "Caller 2403"},
+                                         {"opened_by", "Opened by  8"},
+                                         {"opened_at", "2/3/2016 09:42"},
+                                         {"sys_created_by", "Created by 6"},
+                                         {"sys_created_at", "2/3/2016 09:48"},
+                                         {"sys_updated_by", "Updated by 21"},
+                                         {"contact_type", "Phone"},
+                                         {"location", "Location 143"},
+                                         {"category", "Category 26"},
+                                         {"subcategory", "Subcategory 175"},
+                                         {"u_symptom", "Symptom 72"},
+                                         {"cmdb_ci", "?"},
+                                         {"impact", "2 - Medium"},
+                                         {"urgency", "2 - Medium"},
+                                         {"priority", "3 - Moderate"},
+                                         {"assignment_group", "Group 70"},
+                                         {"assigned_to", "Resolver 69"},
+                                         {"knowledge", "true"},
+                                         {"u_priority_confirmation", "false"},
+                                         {"notify", "Do Not Notify"},
+                                         {"problem_id", "?"},
+                                         {"rfc", "?"},
+                                         {"vendor", "?"},
+                                         {"caused_by", "?"},
+                                         {"closed_code", "code 6"},
+                                         {"resolved_by", "Resolved by 149"},
+                                         {"resolved_at", "17/3/2016 16:29"},
+                                         {"closed_at", "24/3/2016 18:59"}};
   for (const auto& [k, v] : values) row[k] = v;
   std::vector<std::string> fields;
   for (const auto& name : servicenow_header) fields.push_back(row[name]);
@@ -143,26 +192,43 @@ TEST_CASE("import format names", "[import]") {
 TEST_CASE("ServiceNow INC0001068: assignment, wait on the user, reopen, close", "[import]") {
   std::string csv = join(servicenow_header);
   csv += servicenow_row({{"incident_state", "New"}, {"sys_updated_at", "2/3/2016 09:48"}});
-  csv += servicenow_row({{"incident_state", "New"}, {"reassignment_count", "1"},
-                         {"sys_mod_count", "1"}, {"sys_updated_at", "4/3/2016 12:10"},
+  csv += servicenow_row({{"incident_state", "New"},
+                         {"reassignment_count", "1"},
+                         {"sys_mod_count", "1"},
+                         {"sys_updated_at", "4/3/2016 12:10"},
                          {"assignment_group", "Group 23"}});
-  csv += servicenow_row({{"incident_state", "Awaiting User Info"}, {"sys_mod_count", "3"},
-                         {"sys_updated_at", "7/3/2016 10:17"}, {"assignment_group", "Group 23"}});
+  csv += servicenow_row({{"incident_state", "Awaiting User Info"},
+                         {"sys_mod_count", "3"},
+                         {"sys_updated_at", "7/3/2016 10:17"},
+                         {"assignment_group", "Group 23"}});
   // Only sys_mod_count and the updater change: nothing the contract carries.
-  csv += servicenow_row({{"incident_state", "Awaiting User Info"}, {"sys_mod_count", "4"},
-                         {"sys_updated_at", "8/3/2016 10:00"}, {"assignment_group", "Group 23"},
+  csv += servicenow_row({{"incident_state", "Awaiting User Info"},
+                         {"sys_mod_count", "4"},
+                         {"sys_updated_at", "8/3/2016 10:00"},
+                         {"assignment_group", "Group 23"},
                          {"sys_updated_by", "Updated by 5"}});
-  csv += servicenow_row({{"incident_state", "Resolved"}, {"sys_mod_count", "5"},
-                         {"sys_updated_at", "9/3/2016 14:01"}, {"assignment_group", "Group 23"}});
-  csv += servicenow_row({{"incident_state", "Active"}, {"reopen_count", "1"},
-                         {"sys_mod_count", "6"}, {"sys_updated_at", "17/3/2016 16:28"},
-                         {"assignment_group", "Group 23"}, {"priority", "2 - High"}});
-  csv += servicenow_row({{"incident_state", "Resolved"}, {"sys_mod_count", "7"},
-                         {"sys_updated_at", "17/3/2016 16:29"}, {"assignment_group", "Group 23"},
+  csv += servicenow_row({{"incident_state", "Resolved"},
+                         {"sys_mod_count", "5"},
+                         {"sys_updated_at", "9/3/2016 14:01"},
+                         {"assignment_group", "Group 23"}});
+  csv += servicenow_row({{"incident_state", "Active"},
+                         {"reopen_count", "1"},
+                         {"sys_mod_count", "6"},
+                         {"sys_updated_at", "17/3/2016 16:28"},
+                         {"assignment_group", "Group 23"},
                          {"priority", "2 - High"}});
-  csv += servicenow_row({{"incident_state", "Closed"}, {"active", "false"}, {"made_sla", "false"},
-                         {"sys_mod_count", "8"}, {"sys_updated_at", "24/3/2016 18:59"},
-                         {"assignment_group", "Group 23"}, {"priority", "2 - High"}});
+  csv += servicenow_row({{"incident_state", "Resolved"},
+                         {"sys_mod_count", "7"},
+                         {"sys_updated_at", "17/3/2016 16:29"},
+                         {"assignment_group", "Group 23"},
+                         {"priority", "2 - High"}});
+  csv += servicenow_row({{"incident_state", "Closed"},
+                         {"active", "false"},
+                         {"made_sla", "false"},
+                         {"sys_mod_count", "8"},
+                         {"sys_updated_at", "24/3/2016 18:59"},
+                         {"assignment_group", "Group 23"},
+                         {"priority", "2 - High"}});
   const auto result = import_text(import_format::servicenow, csv);
   const std::string id = R"("case_id":"servicenow:INC0001068",)";
   const std::vector<std::string> expected{
@@ -211,18 +277,21 @@ TEST_CASE("ServiceNow INC0001068: assignment, wait on the user, reopen, close", 
 
 TEST_CASE("ServiceNow rows that cannot be mapped are counted by reason", "[import]") {
   std::string csv = join(servicenow_header);
-  csv += servicenow_row({{"number", "INC0028089"}, {"incident_state", "-100"},
-                         {"sys_updated_at", "2/3/2016 09:48"}});
-  csv += servicenow_row({{"number", "INC0028089"}, {"incident_state", "New"},
-                         {"sys_updated_at", "31/2/2016 09:48"}});
-  csv += servicenow_row({{"number", "INC0028089"}, {"incident_state", "New"},
-                         {"sys_updated_at", "?"}});
-  csv += servicenow_row({{"number", "?"}, {"incident_state", "New"},
-                         {"sys_updated_at", "2/3/2016 09:48"}});
+  csv += servicenow_row(
+      {{"number", "INC0028089"}, {"incident_state", "-100"}, {"sys_updated_at", "2/3/2016 09:48"}});
+  csv += servicenow_row(
+      {{"number", "INC0028089"}, {"incident_state", "New"}, {"sys_updated_at", "31/2/2016 09:48"}});
+  csv += servicenow_row(
+      {{"number", "INC0028089"}, {"incident_state", "New"}, {"sys_updated_at", "?"}});
+  csv += servicenow_row(
+      {{"number", "?"}, {"incident_state", "New"}, {"sys_updated_at", "2/3/2016 09:48"}});
   csv += "INC0028089,New,true\n";
-  csv += servicenow_row({{"number", "INC0028089"}, {"incident_state", "Active"},
-                         {"sys_updated_at", "2/3/2016 10:05"}, {"opened_at", "2/3/2016 11:00"},
-                         {"assigned_to", "?"}, {"contact_type", "Self service"},
+  csv += servicenow_row({{"number", "INC0028089"},
+                         {"incident_state", "Active"},
+                         {"sys_updated_at", "2/3/2016 10:05"},
+                         {"opened_at", "2/3/2016 11:00"},
+                         {"assigned_to", "?"},
+                         {"contact_type", "Self service"},
                          {"priority", "1 - Critical"}});
   const auto result = import_text(import_format::servicenow, csv);
   const std::map<std::string, std::size_t> unmapped{
@@ -260,14 +329,22 @@ TEST_CASE("an export without a needed column is refused", "[import]") {
 TEST_CASE("BPIC 2013 1-364285768: queues, a reopen, resolution and close", "[import]") {
   const std::string csv =
       bpic_header +
-      "1-364285768,2010-03-31T16:59:42+02:00,2010-03-31T14:59:42Z,Accepted,In Progress,Medium,PROD582,V30,A2_4,Org line A2,fr,Frederic,France\n"
-      "1-364285768,2010-03-31T17:00:56+02:00,2010-03-31T15:00:56Z,Accepted,In Progress,Medium,PROD582,V30,A2_4,Org line A2,fr,Frederic,France\n"
-      "1-364285768,2010-03-31T17:45:48+02:00,2010-03-31T15:45:48Z,Queued,Awaiting Assignment,Medium,PROD582,V5 3rd,A2_5,Org line A2,fr,Frederic,France\n"
-      "1-364285768,2010-04-06T16:44:07+02:00,2010-04-06T14:44:07Z,Accepted,Wait - User,Medium,PROD582,V5 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
-      "1-364285768,2010-04-06T16:44:51+02:00,2010-04-06T14:44:51Z,Completed,Resolved,Medium,PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
-      "1-364285768,2010-04-06T16:45:07+02:00,2010-04-06T14:45:07Z,Queued,Awaiting Assignment,Medium,PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
-      "1-364285768,2010-04-07T10:00:00+02:00,2010-04-07T08:00:00Z,Unmatched,Unmatched,Medium,PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
-      "1-364285768,2012-05-10T23:26:15+02:00,2012-05-10T21:26:15Z,Completed,Closed,Medium,PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Björn T,Sweden\n";
+      "1-364285768,2010-03-31T16:59:42+02:00,2010-03-31T14:59:42Z,Accepted,In "
+      "Progress,Medium,PROD582,V30,A2_4,Org line A2,fr,Frederic,France\n"
+      "1-364285768,2010-03-31T17:00:56+02:00,2010-03-31T15:00:56Z,Accepted,In "
+      "Progress,Medium,PROD582,V30,A2_4,Org line A2,fr,Frederic,France\n"
+      "1-364285768,2010-03-31T17:45:48+02:00,2010-03-31T15:45:48Z,Queued,Awaiting "
+      "Assignment,Medium,PROD582,V5 3rd,A2_5,Org line A2,fr,Frederic,France\n"
+      "1-364285768,2010-04-06T16:44:07+02:00,2010-04-06T14:44:07Z,Accepted,Wait - "
+      "User,Medium,PROD582,V5 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
+      "1-364285768,2010-04-06T16:44:51+02:00,2010-04-06T14:44:51Z,Completed,Resolved,Medium,"
+      "PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
+      "1-364285768,2010-04-06T16:45:07+02:00,2010-04-06T14:45:07Z,Queued,Awaiting "
+      "Assignment,Medium,PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
+      "1-364285768,2010-04-07T10:00:00+02:00,2010-04-07T08:00:00Z,Unmatched,Unmatched,Medium,"
+      "PROD582,V13 2nd 3rd,A2_5,Org line A2,fr,Anne Claire,France\n"
+      "1-364285768,2012-05-10T23:26:15+02:00,2012-05-10T21:26:15Z,Completed,Closed,Medium,PROD582,"
+      "V13 2nd 3rd,A2_5,Org line A2,fr,Björn T,Sweden\n";
   const auto result = import_text(import_format::bpic2013, csv);
   const std::string id = R"("case_id":"bpic2013:1-364285768",)";
   const std::vector<std::string> expected{
@@ -300,8 +377,7 @@ TEST_CASE("BPIC 2013 1-364285768: queues, a reopen, resolution and close", "[imp
   CHECK(result.lines == expected);
   CHECK(result.summary.rows == 8);
   CHECK(result.summary.unmapped == std::map<std::string, std::size_t>{{"unknown_state", 1}});
-  CHECK(result.summary.rows_without_events ==
-        std::map<std::string, std::size_t>{{"no_change", 1}});
+  CHECK(result.summary.rows_without_events == std::map<std::string, std::size_t>{{"no_change", 1}});
   for (const auto& line : result.lines) {
     INFO(line);
     CHECK(line.find("Frederic") == std::string::npos);
@@ -313,10 +389,14 @@ TEST_CASE("BPIC 2013 1-364285768: queues, a reopen, resolution and close", "[imp
 TEST_CASE("BPIC 2013 wait states and a first event in the queue", "[import]") {
   const std::string csv =
       bpic_header +
-      "1-467153946,2011-01-31T14:00:00+01:00,2011-01-31T13:00:00Z,Queued,Awaiting Assignment,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n"
-      "1-467153946,2011-01-31T14:30:00+01:00,2011-01-31T13:30:00Z,Accepted,Assigned,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n"
-      "1-467153946,2011-01-31T14:37:55+01:00,2011-01-31T13:37:55Z,Accepted,Wait - Vendor,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n"
-      "1-467153946,2011-01-31T15:00:00+01:00,2011-01-31T14:00:00Z,Completed,In Call,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n";
+      "1-467153946,2011-01-31T14:00:00+01:00,2011-01-31T13:00:00Z,Queued,Awaiting "
+      "Assignment,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n"
+      "1-467153946,2011-01-31T14:30:00+01:00,2011-01-31T13:30:00Z,Accepted,Assigned,Major,PROD453,"
+      "N52 2nd,V3_2,Org line C,se,Denny,Sweden\n"
+      "1-467153946,2011-01-31T14:37:55+01:00,2011-01-31T13:37:55Z,Accepted,Wait - "
+      "Vendor,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n"
+      "1-467153946,2011-01-31T15:00:00+01:00,2011-01-31T14:00:00Z,Completed,In "
+      "Call,Major,PROD453,N52 2nd,V3_2,Org line C,se,Denny,Sweden\n";
   const auto result = import_text(import_format::bpic2013, csv);
   const std::string id = R"("case_id":"bpic2013:1-467153946",)";
   const std::vector<std::string> expected{
@@ -342,20 +422,34 @@ TEST_CASE("BPIC 2013 wait states and a first event in the queue", "[import]") {
 TEST_CASE("helpdesk Case 3608 and Case 1014: Rome wall clock, duplicate rows, a wait", "[import]") {
   const std::string csv =
       helpdesk_header +
-      "Case 3608,Assign seriousness,Value 2,2010-01-13 08:40:25,Variant 33,33,Value 1,Value 63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
-      "Case 3608,Take in charge ticket,Value 2,2010-01-29 08:52:27,Variant 33,33,Value 1,Value 63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
-      "Case 3608,Resolve ticket,Value 2,2010-01-29 08:52:34,Variant 33,33,Value 1,Value 63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
-      "Case 3608,Closed,Value 5,2010-02-13 08:52:48,Variant 33,33,Value 1,Value 63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
-      "Case 3608,Closed,Value 5,2010-02-13 08:52:48,Variant 33,33,Value 1,Value 63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
-      "Case 1014,Assign seriousness,Value 8,2010-06-28 10:41:06,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Take in charge ticket,Value 6,2010-06-30 08:50:44,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Wait,Value 6,2010-06-30 08:51:13,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Create SW anomaly,Value 6,2010-07-01 09:00:00,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Take in charge ticket,Value 6,2010-07-13 16:53:03,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Resolve ticket,Value 6,2010-07-13 16:55:17,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Take in charge ticket,Value 7,2010-07-14 09:00:00,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,Frobnicate,Value 7,2010-07-14 09:30:00,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
-      "Case 1014,RESOLVED,Value 7,2010-07-14 10:00:00,Variant 3,3,Value 1,Value 9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n";
+      "Case 3608,Assign seriousness,Value 2,2010-01-13 08:40:25,Variant 33,33,Value 1,Value "
+      "63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
+      "Case 3608,Take in charge ticket,Value 2,2010-01-29 08:52:27,Variant 33,33,Value 1,Value "
+      "63,Value 3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
+      "Case 3608,Resolve ticket,Value 2,2010-01-29 08:52:34,Variant 33,33,Value 1,Value 63,Value "
+      "3,Value 5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
+      "Case 3608,Closed,Value 5,2010-02-13 08:52:48,Variant 33,33,Value 1,Value 63,Value 3,Value "
+      "5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
+      "Case 3608,Closed,Value 5,2010-02-13 08:52:48,Variant 33,33,Value 1,Value 63,Value 3,Value "
+      "5,Value 1,Value 2,Value 1,Value 4,Value 3\n"
+      "Case 1014,Assign seriousness,Value 8,2010-06-28 10:41:06,Variant 3,3,Value 1,Value 9,Value "
+      "3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Take in charge ticket,Value 6,2010-06-30 08:50:44,Variant 3,3,Value 1,Value "
+      "9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Wait,Value 6,2010-06-30 08:51:13,Variant 3,3,Value 1,Value 9,Value 3,Value "
+      "1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Create SW anomaly,Value 6,2010-07-01 09:00:00,Variant 3,3,Value 1,Value 9,Value "
+      "3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Take in charge ticket,Value 6,2010-07-13 16:53:03,Variant 3,3,Value 1,Value "
+      "9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Resolve ticket,Value 6,2010-07-13 16:55:17,Variant 3,3,Value 1,Value 9,Value "
+      "3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Take in charge ticket,Value 7,2010-07-14 09:00:00,Variant 3,3,Value 1,Value "
+      "9,Value 3,Value 1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,Frobnicate,Value 7,2010-07-14 09:30:00,Variant 3,3,Value 1,Value 9,Value 3,Value "
+      "1,Value 4,Value 2,Value 2,Value 1,Value 2\n"
+      "Case 1014,RESOLVED,Value 7,2010-07-14 10:00:00,Variant 3,3,Value 1,Value 9,Value 3,Value "
+      "1,Value 4,Value 2,Value 2,Value 1,Value 2\n";
   const auto result = import_text(import_format::helpdesk, csv);
   const std::string a = R"("case_id":"helpdesk:3608",)";
   const std::string b = R"("case_id":"helpdesk:1014",)";
@@ -373,7 +467,8 @@ TEST_CASE("helpdesk Case 3608 and Case 1014: Rome wall clock, duplicate rows, a 
           attrs_3608,
       R"({"type":"case.assigned",)" + a +
           R"("ts":"2010-01-29T07:52:27Z","event_id":"3608#0001","team":"Value 3"})",
-      R"({"type":"message.agent",)" + a + R"("ts":"2010-01-29T07:52:27Z","event_id":"3608#0001.1"})",
+      R"({"type":"message.agent",)" + a +
+          R"("ts":"2010-01-29T07:52:27Z","event_id":"3608#0001.1"})",
       R"({"type":"case.status_changed",)" + a +
           R"("ts":"2010-01-29T07:52:27Z","event_id":"3608#0001.2","status":"in_progress"})",
       R"({"type":"case.resolved",)" + a + R"("ts":"2010-01-29T07:52:34Z","event_id":"3608#0002"})",
@@ -383,7 +478,8 @@ TEST_CASE("helpdesk Case 3608 and Case 1014: Rome wall clock, duplicate rows, a 
           attrs_1014,
       R"({"type":"case.assigned",)" + b +
           R"("ts":"2010-06-30T06:50:44Z","event_id":"1014#0001","team":"Value 2"})",
-      R"({"type":"message.agent",)" + b + R"("ts":"2010-06-30T06:50:44Z","event_id":"1014#0001.1"})",
+      R"({"type":"message.agent",)" + b +
+          R"("ts":"2010-06-30T06:50:44Z","event_id":"1014#0001.1"})",
       R"({"type":"case.status_changed",)" + b +
           R"("ts":"2010-06-30T06:50:44Z","event_id":"1014#0001.2","status":"in_progress"})",
       R"({"type":"case.status_changed",)" + b +
@@ -409,6 +505,20 @@ TEST_CASE("helpdesk Case 3608 and Case 1014: Rome wall clock, duplicate rows, a 
   CHECK(result.summary.rows_with_events == 12);
 }
 
+TEST_CASE("open_maybe_gzip reads an uncompressed file as it is", "[import]") {
+  const std::string path = std::string(SLAWATCH_SOURCE_DIR) + "/config/rules.yaml";
+  std::ifstream plain(path, std::ios::binary);
+  REQUIRE(plain);
+  std::ostringstream expected;
+  expected << plain.rdbuf();
+  auto in = replay::open_maybe_gzip(path);
+  REQUIRE(in);
+  std::ostringstream got;
+  got << (*in)->rdbuf();
+  CHECK_FALSE(expected.str().empty());
+  CHECK(got.str() == expected.str());
+}
+
 TEST_CASE("open_maybe_gzip reports a missing file", "[import]") {
   const auto in = replay::open_maybe_gzip("/nonexistent/slawatch/export.csv.gz");
   REQUIRE_FALSE(in);
@@ -432,12 +542,24 @@ TEST_CASE("the real logs import row for row", "[import][data]") {
   // Counts from the SOURCE.md files: 141,712 / 65,533 / 21,348 rows; 24,918 / 7,554 / 4,580
   // cases; ServiceNow state -100 on 5 rows, BPIC Unmatched on 5; 127 helpdesk duplicates.
   const std::vector<real_log> logs{
-      {import_format::servicenow, "uci-servicenow-incident-log/incident_event_log.csv.gz",
-       141712, 24918, {{"unknown_state", 5}}, 0},
-      {import_format::bpic2013, "bpic2013-volvo-incidents/bpic2013_incidents.csv.gz", 65533,
-       7554, {{"unknown_state", 5}}, 0},
+      {import_format::servicenow,
+       "uci-servicenow-incident-log/incident_event_log.csv.gz",
+       141712,
+       24918,
+       {{"unknown_state", 5}},
+       0},
+      {import_format::bpic2013,
+       "bpic2013-volvo-incidents/bpic2013_incidents.csv.gz",
+       65533,
+       7554,
+       {{"unknown_state", 5}},
+       0},
       {import_format::helpdesk,
-       "helpdesk-italian-software-company/helpdesk_events_merged.csv.gz", 21348, 4580, {}, 127},
+       "helpdesk-italian-software-company/helpdesk_events_merged.csv.gz",
+       21348,
+       4580,
+       {},
+       127},
   };
   for (const auto& log : logs) {
     INFO(log.file);

@@ -3,13 +3,12 @@
 #include "replay/replay.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "replay/import.hpp"
 #include "rules/load.hpp"
@@ -94,8 +93,7 @@ std::size_t count_containing(const std::vector<std::string>& lines, const std::s
 
 }  // namespace
 
-TEST_CASE("replay writes ordered records and counts adherence per clock and priority",
-          "[replay]") {
+TEST_CASE("replay writes ordered records and counts adherence per clock and priority", "[replay]") {
   const auto rules = load(test_rules);
   const auto result = run(joined(sample_events), rules);
   const auto& s = result.summary;
@@ -179,7 +177,8 @@ TEST_CASE("duplicate events are applied once and counted", "[replay]") {
 
 TEST_CASE("replay until an earlier instant ignores later events", "[replay]") {
   const auto rules = load(test_rules);
-  const auto early = run(joined(sample_events), rules, rules::parse_iso8601("2025-09-12T10:30:00Z"));
+  const auto early =
+      run(joined(sample_events), rules, rules::parse_iso8601("2025-09-12T10:30:00Z"));
   REQUIRE(early.summary.until);
   CHECK(rules::format_iso8601(*early.summary.until) == "2025-09-12T10:30:00Z");
   CHECK(early.summary.outcomes == 1);
@@ -236,7 +235,7 @@ TEST_CASE("replays of the imported real logs are byte-identical", "[replay][data
 
   // The first events of each log keep the test quick (cases at the cut are simply shorter);
   // full-log replays are the command-line tests' job.
-  constexpr std::size_t max_events = 4000;
+  constexpr std::size_t max_events = 2000;
   const std::vector<std::pair<replay::import_format, const char*>> logs{
       {replay::import_format::servicenow, "uci-servicenow-incident-log/incident_event_log.csv.gz"},
       {replay::import_format::bpic2013, "bpic2013-volvo-incidents/bpic2013_incidents.csv.gz"},

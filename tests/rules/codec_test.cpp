@@ -1,9 +1,8 @@
 // Event decoding (JSON Lines and stream fields), event and record encoding.
 #include "rules/codec.hpp"
 
-#include <string>
-
 #include <catch2/catch.hpp>
+#include <string>
 
 using namespace slawatch::rules;
 
@@ -40,10 +39,10 @@ TEST_CASE("decodes a JSON event of the contract", "[codec]") {
   CHECK(decoded->case_id == "CS-20250912-0042");
   CHECK(decoded->ts == at("2025-09-12T14:03:00Z"));
   CHECK(decoded->event_id == "zd-991");
-  const attributes expected_attrs{
-      {"channel", "email"},      {"legal_risk", "true"},     {"priority", "P1"},
-      {"revenue_impact", "25000"}, {"status", "open"},        {"tags", "vip,renewal"},
-      {"team", "Billing EU"}};
+  const attributes expected_attrs{{"channel", "email"},  {"legal_risk", "true"},
+                                  {"priority", "P1"},    {"revenue_impact", "25000"},
+                                  {"status", "open"},    {"tags", "vip,renewal"},
+                                  {"team", "Billing EU"}};
   CHECK(decoded->attrs == expected_attrs);
 }
 
@@ -68,7 +67,8 @@ TEST_CASE("JSON numbers become text without a trailing .0 for integers", "[codec
 }
 
 TEST_CASE("null and empty values mean the attribute is absent", "[codec]") {
-  const auto decoded = decode_event_json(with_member(R"("team":null,"assignee":"","category":"x")"));
+  const auto decoded =
+      decode_event_json(with_member(R"("team":null,"assignee":"","category":"x")"));
   REQUIRE(decoded);
   CHECK(decoded->attrs == attributes{{"category", "x"}});
   const auto no_id = decode_event_json(with_member(R"("event_id":null)"));
@@ -102,8 +102,7 @@ TEST_CASE("every decode error has its stable reason", "[codec]") {
   }
   SECTION("missing_field") {
     CHECK(json_reason(R"({"case_id":"c1","ts":"2025-09-12T14:03:00Z"})") == "missing_field");
-    CHECK(json_reason(R"({"type":"case.created","ts":"2025-09-12T14:03:00Z"})") ==
-          "missing_field");
+    CHECK(json_reason(R"({"type":"case.created","ts":"2025-09-12T14:03:00Z"})") == "missing_field");
     CHECK(json_reason(R"({"type":"case.created","case_id":"c1"})") == "missing_field");
     CHECK(json_reason(R"({"type":"case.created","case_id":"","ts":"2025-09-12T14:03:00Z"})") ==
           "missing_field");
@@ -208,9 +207,10 @@ TEST_CASE("encoded events decode to the same event", "[codec]") {
   original.event_id = "INC0000045#0003";
   original.attrs = {{"level", "2"}, {"reason", "vendor \"needed\"\n"}, {"priority", "P2"}};
   const std::string line = encode_event_json(original);
-  CHECK(line ==
-        R"({"type":"case.escalated","case_id":"servicenow:INC0000045","ts":"2016-02-29T01:23:00Z",)"
-        R"("event_id":"INC0000045#0003","level":"2","priority":"P2","reason":"vendor \"needed\"\n"})");
+  CHECK(
+      line ==
+      R"({"type":"case.escalated","case_id":"servicenow:INC0000045","ts":"2016-02-29T01:23:00Z",)"
+      R"("event_id":"INC0000045#0003","level":"2","priority":"P2","reason":"vendor \"needed\"\n"})");
   const auto decoded = decode_event_json(line);
   REQUIRE(decoded);
   CHECK(decoded->type == original.type);
@@ -224,7 +224,29 @@ TEST_CASE("encoded events decode to the same event", "[codec]") {
   bare.type = event_type::case_closed;
   bare.case_id = "c1";
   bare.ts = at("2025-01-01T00:00:00Z");
-  CHECK(encode_event_json(bare) == R"({"type":"case.closed","case_id":"c1","ts":"2025-01-01T00:00:00Z"})");
+  CHECK(encode_event_json(bare) ==
+        R"({"type":"case.closed","case_id":"c1","ts":"2025-01-01T00:00:00Z"})");
+}
+
+TEST_CASE("event encoding escapes text as JSON and keeps UTF-8", "[codec]") {
+  event e;
+  e.type = event_type::case_updated;
+  e.case_id = "c1";
+  e.ts = at("2025-01-01T00:00:00Z");
+  e.attrs = {{"a", "tab\there \x01 back\\slash"},
+             {"b", "Bj\xc3\xb6rn \xe2\x82\xac \xf0\x9f\x98\x80"},
+             {"c", "bad \xff\xc3 end \xed\xa0\x80"}};
+  const std::string line = encode_event_json(e);
+  CHECK(line.find(R"("a":"tab\there \u0001 back\\slash")") != std::string::npos);
+  CHECK(line.find("\"b\":\"Bj\xc3\xb6rn \xe2\x82\xac \xf0\x9f\x98\x80\"") != std::string::npos);
+  // Each byte that is not valid UTF-8 becomes U+FFFD, so the line is always valid JSON.
+  CHECK(line.find(
+            "\"c\":\"bad \xef\xbf\xbd\xef\xbf\xbd end \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"") !=
+        std::string::npos);
+  const auto decoded = decode_event_json(line);
+  REQUIRE(decoded);
+  CHECK(decoded->attrs.at("a") == e.attrs.at("a"));
+  CHECK(decoded->attrs.at("b") == e.attrs.at("b"));
 }
 
 TEST_CASE("outcome records encode with the contract's keys in order", "[codec]") {

@@ -2,9 +2,8 @@
 #include "rules/event.hpp"
 
 #include <algorithm>
-#include <vector>
-
 #include <catch2/catch.hpp>
+#include <vector>
 
 using namespace slawatch::rules;
 
@@ -70,8 +69,10 @@ TEST_CASE("events apply by ts, then event_id, then type, then attributes", "[eve
   CHECK(applies_before(created, agent));
   CHECK_FALSE(applies_before(agent, created));
 
-  const event p1 = make_event(event_type::case_updated, "2025-09-12T14:00:00Z", "", {{"priority", "P1"}});
-  const event p2 = make_event(event_type::case_updated, "2025-09-12T14:00:00Z", "", {{"priority", "P2"}});
+  const event p1 =
+      make_event(event_type::case_updated, "2025-09-12T14:00:00Z", "", {{"priority", "P1"}});
+  const event p2 =
+      make_event(event_type::case_updated, "2025-09-12T14:00:00Z", "", {{"priority", "P2"}});
   CHECK(applies_before(p1, p2));
   CHECK_FALSE(applies_before(p2, p1));
 
@@ -98,20 +99,21 @@ TEST_CASE("sorting by applies_before does not depend on arrival order", "[event]
 }
 
 TEST_CASE("names, e-mail addresses and message bodies are personal", "[event]") {
-  for (const char* name : {"name", "customer_name", "requester_name", "email", "customer_email",
-                           "requester_email", "body", "message", "comment", "description",
-                           "subject", "phone_number", "phone", "first_name", "cc_email",
-                           "mobile_phone"}) {
+  for (const char* name :
+       {"name", "customer_name", "requester_name", "email", "customer_email", "requester_email",
+        "body", "message", "comment", "description", "subject", "phone_number", "phone",
+        "first_name", "cc_email", "mobile_phone"}) {
     INFO(name);
     CHECK(is_personal_attribute(name));
   }
 }
 
 TEST_CASE("case attributes of the contract are not personal", "[event]") {
-  for (const char* name : {"priority", "channel", "customer_id", "customer_tier", "team",
-                           "assignee", "category", "subcategory", "status", "jurisdiction",
-                           "revenue_impact", "legal_risk", "parent_case_id", "tags", "csat",
-                           "nps", "level", "reason", "email_count", "Name"}) {
+  for (const char* name : {"priority",       "channel",      "customer_id",    "customer_tier",
+                           "team",           "assignee",     "category",       "subcategory",
+                           "status",         "jurisdiction", "revenue_impact", "legal_risk",
+                           "parent_case_id", "tags",         "csat",           "nps",
+                           "level",          "reason",       "email_count",    "Name"}) {
     INFO(name);
     CHECK_FALSE(is_personal_attribute(name));
   }
