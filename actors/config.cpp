@@ -201,8 +201,9 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
           }
         });
   if (!has_rules) r.problem_at(root, "rules", "missing: the path of the rules file");
+  const YAML::Node& const_root = root;  // const: looking a key up must not add it
   if (cfg.max_in_flight < cfg.batch_size)
-    r.problem_at(root["max_in_flight"] ? root["max_in_flight"] : root, "max_in_flight",
+    r.problem_at(const_root["max_in_flight"] ? const_root["max_in_flight"] : const_root, "max_in_flight",
                  "must be at least batch_size (" + std::to_string(cfg.batch_size) + ")");
   if (!r.problems().empty()) return result::failure(r.problems());
   cfg.rules_path = resolve(file_name, cfg.rules_path);
