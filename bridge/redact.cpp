@@ -17,9 +17,10 @@ using json = nlohmann::json;
 // on purpose: the dead-letter copy is for seeing the shape of a payload, and a removed status
 // name costs less than a kept person's name.
 constexpr std::array<std::string_view, 4> personal_keys{"to", "cc", "bcc", "from"};
-constexpr std::array<std::string_view, 18> personal_key_parts{
-    "name",    "mail",  "phone",   "mobile", "body",  "comment", "description", "subject", "title",
-    "address", "login", "note",    "text",   "avatar", "image",  "signature",   "content", "html"};
+// `string` catches Jira's changelog `fromString`/`toString`, which hold display names.
+constexpr std::array<std::string_view, 20> personal_key_parts{
+    "name",  "mail",    "phone", "mobile", "body", "comment", "description", "subject", "title",   "summary",
+    "address", "login", "note",  "text",   "avatar", "image", "signature",   "content", "html",   "string"};
 
 bool is_personal_key(const std::string& key) {
   const auto k = detail::lower(key);
