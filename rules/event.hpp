@@ -43,6 +43,10 @@ struct event {
 bool applies_before(const event& a, const event& b);
 
 /// Attributes that are personal data: never stored, never logged, dropped on decoding.
+/// Exactly: name, first_name, last_name, full_name, customer_name, requester_name, caller_name,
+/// contact_name, agent_name, assignee_name, email, customer_email, requester_email,
+/// contact_email, body, message, comment, description, subject, phone, phone_number; and any
+/// name ending in `_email`, `_phone` or `_phone_number`. Names compare case-sensitively.
 bool is_personal_attribute(std::string_view name);
 
 }  // namespace slawatch::rules
