@@ -3,8 +3,6 @@
 // custom JSON body with placeholders. Each rule is about one event ("Reply is sent", "Customer
 // replies", "Status is changed", ...), so the README's bodies name it in `event`; without one,
 // the simple body's `triggered_event` (`{Status:{from:Open,to:Pending}}`) is read.
-#include <regex>
-
 #include "bridge/mapping_detail.hpp"
 #include "rules/time.hpp"
 
@@ -22,9 +20,13 @@ struct inferred {
 std::optional<inferred> read_triggered_event(const std::string& text) {
   const auto t = lower(text);
   if (t.find("ticket_action:created") != std::string::npos) return inferred{"created", {}};
-  static const std::regex status_change{R"(status:\{from:([^,}]*),to:([^}]*)\})"};
-  std::smatch m;
-  if (std::regex_search(t, m, status_change)) return inferred{"status", m[1].str()};
+  // `status:{from:<before>,to:<after>}`: only <before> is needed, <after> is ticket_status.
+  constexpr std::string_view status_from = "status:{from:";
+  if (const auto at = t.find(status_from); at != std::string::npos) {
+    const auto start = at + status_from.size();
+    const auto end = t.find_first_of(",}", start);
+    return inferred{"status", t.substr(start, end == std::string::npos ? std::string::npos : end - start)};
+  }
   if (t.find("priority:") != std::string::npos) return inferred{"priority", {}};
   if (t.find("note_type:private") != std::string::npos) return inferred{"private_note", {}};
   return std::nullopt;
