@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Imports each of the three real ticket logs in ../shared/data and replays it twice under the
+# Imports each of the three real ticket logs ($SLAWATCH_DATA_DIR, by default ../shared/data) and replays it twice under the
 # shipped rules: the records must be byte-identical, every row accounted for, and the summary sane.
 set -euo pipefail
 slawatch=$1
 src=$2
-data=$src/../shared/data
+data=${SLAWATCH_DATA_DIR:-$src/../shared/data}
+if [[ ! -d $data/uci-servicenow-incident-log ]]; then
+  echo "SKIP: real ticket logs not found (set SLAWATCH_DATA_DIR)" >&2
+  exit 77
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
