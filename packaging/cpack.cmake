@@ -13,6 +13,11 @@
 
 set(slawatch_source ${PROJECT_SOURCE_DIR})
 
+# `cpack` and `make install` package what is built and do not build `all` first (unit tests and
+# benchmarks included): build the `slawatch` target before packaging. The package test then
+# packages exactly the binary under test, in seconds.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+
 # Configuration: both files are conffiles. The daemon's config names the rules file.
 set(slawatch_conffiles "")
 foreach(config slawatch.yaml rules.yaml)
@@ -69,13 +74,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/slawatch/slawatch")
-# Runtime libraries of the binary (`ldd build/slawatch`, `dpkg -S` on each); the package test
-# checks that every library the installed binary loads comes from one of these. tzdata: the
-# business calendars read /usr/share/zoneinfo at run time.
+# Runtime libraries of the binary (`readelf -d build/slawatch` NEEDED, `dpkg -S` on each; libssl3
+# holds libcrypto.so.3); the package test checks that every library the installed binary needs
+# comes from one of these. tzdata: the business calendars read /usr/share/zoneinfo at run time.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6, libstdc++6, libgcc-s1, libcaf-core0.17, libhiredis0.14, libprometheus-cpp-core1.0, \
 libprometheus-cpp-pull1.0, libyaml-cpp0.7, libdate-tz3, libspdlog1.10, libfmt9, \
-zlib1g, tzdata")
+zlib1g, libcpp-httplib0.11, libssl3, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "redis-server")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, prometheus-alertmanager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
