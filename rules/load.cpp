@@ -1,6 +1,7 @@
 // YAML rules text -> validated rule_set (../shared/spec/rules.md). The only file that includes
 // yaml-cpp. It reads the whole document, reports every problem it finds with file, line, column
 // and key path, and returns a model only when there is none.
+
 // GCC 12 reports -Wmaybe-uninitialized inside libstdc++'s <regex> (std::function copies in the
 // NFA builder) when std::regex is constructed under -O2 with -fsanitize=address,undefined; the
 // warning is a false positive in the library, so it is silenced for the standard headers only.
@@ -10,7 +11,7 @@
 #include <regex>
 #pragma GCC diagnostic pop
 
-#include "rules/load.hpp"
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
@@ -21,14 +22,12 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <utility>
 
-#include <yaml-cpp/yaml.h>
-
 #include "rules/calendar.hpp"
 #include "rules/duration.hpp"
+#include "rules/load.hpp"
 #include "rules/match.hpp"
 
 namespace slawatch::rules {
@@ -179,7 +178,7 @@ struct weekday_key {
   unsigned c_encoding;
 };
 constexpr weekday_key weekday_keys[] = {
-    {"mon", "monday", 1}, {"tue", "tuesday", 2}, {"wed", "wednesday", 3}, {"thu", "thursday", 4},
+    {"mon", "monday", 1}, {"tue", "tuesday", 2},  {"wed", "wednesday", 3}, {"thu", "thursday", 4},
     {"fri", "friday", 5}, {"sat", "saturday", 6}, {"sun", "sunday", 0}};
 
 /// Policy-level settings that clocks inherit unless they set their own.
@@ -197,8 +196,9 @@ class rules_loader {
     try {
       const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
       if (documents.size() > 1) {
-        report(documents[1], "", "a rules file holds one YAML document; remove the `---` and what "
-                                 "follows, or merge the documents");
+        report(documents[1], "",
+               "a rules file holds one YAML document; remove the `---` and what "
+               "follows, or merge the documents");
       }
       read_root(documents.empty() ? YAML::Node() : documents.front());
     } catch (const YAML::Exception& e) {
@@ -308,8 +308,9 @@ class rules_loader {
   }
 
   /// A list of scalars; a single scalar is taken as a list of one.
-  std::optional<std::vector<std::pair<std::string, YAML::Node>>> text_list(
-      const YAML::Node& node, const std::string& path, std::string_view what) {
+  std::optional<std::vector<std::pair<std::string, YAML::Node>>> text_list(const YAML::Node& node,
+                                                                           const std::string& path,
+                                                                           std::string_view what) {
     std::vector<std::pair<std::string, YAML::Node>> items;
     if (node.IsScalar()) {
       items.emplace_back(node.Scalar(), node);
@@ -466,8 +467,8 @@ class rules_loader {
       return;
     }
     auto fields = fields_of(root, "", "the rules file",
-                            {"version", "calendars", "default_calendar", "policies",
-                             "escalations", "impact", "receivers", "retarget"});
+                            {"version", "calendars", "default_calendar", "policies", "escalations",
+                             "impact", "receivers", "retarget"});
     if (!fields) return;
 
     if (const yaml_entry* e = fields->find("version")) {
@@ -637,9 +638,10 @@ class rules_loader {
       }
     }
     if (!ok) return std::nullopt;
-    std::sort(intervals.begin(), intervals.end(), [](const local_interval& a, const local_interval& b) {
-      return a.start_minute < b.start_minute;
-    });
+    std::sort(intervals.begin(), intervals.end(),
+              [](const local_interval& a, const local_interval& b) {
+                return a.start_minute < b.start_minute;
+              });
     for (std::size_t i = 1; i < intervals.size(); ++i) {
       if (intervals[i].start_minute < intervals[i - 1].end_minute) {
         report(node, path,
@@ -708,17 +710,14 @@ class rules_loader {
     auto entries = entries_of(node, "receivers", "receivers by name");
     if (!entries) return;
     for (const yaml_entry& e : *entries) receiver_names_.insert(e.key);
-    // outside_hours of each receiver, checked once all names are known.
-    std::vector<std::pair<std::string, const yaml_entry*>> fallbacks;
-    std::vector<yaml_fields> all_fields;
-    all_fields.reserve(entries->size());
+    // Receivers with an outside_hours fallback, and its node, for the loop check below.
+    std::vector<std::pair<std::string, YAML::Node>> fallbacks;
     for (const yaml_entry& e : *entries) {
       const std::string path = "receivers." + e.key;
-      auto fields = fields_of(e.value, path, "a receiver",
-                              {"alertmanager", "webhook", "hours", "outside_hours"});
+      const auto fields = fields_of(e.value, path, "a receiver",
+                                    {"alertmanager", "webhook", "hours", "outside_hours"});
       if (!fields) continue;
-      all_fields.push_back(std::move(*fields));
-      const yaml_fields& f = all_fields.back();
+      const yaml_fields& f = *fields;
       receiver r;
       r.name = e.key;
       bool ok = true;
@@ -754,13 +753,13 @@ class rules_loader {
           ok = false;
         } else {
           r.outside_hours = *name;
-          fallbacks.emplace_back(e.key, outside);
+          fallbacks.emplace_back(e.key, outside->value);
         }
       }
       if (ok) rules_.receivers.emplace(e.key, std::move(r));
     }
     // A chain of outside_hours that comes back to where it started would never deliver.
-    for (const auto& [start, entry] : fallbacks) {
+    for (const auto& [start, outside_node] : fallbacks) {
       std::set<std::string> visited{start};
       std::string current = start;
       while (true) {
@@ -768,7 +767,7 @@ class rules_loader {
         if (it == rules_.receivers.end() || it->second.outside_hours.empty()) break;
         current = it->second.outside_hours;
         if (current == start) {
-          report(entry->value, "receivers." + start + ".outside_hours",
+          report(outside_node, "receivers." + start + ".outside_hours",
                  "`outside_hours` of " + backquoted(start) + " leads back to itself");
           break;
         }
@@ -864,8 +863,9 @@ class rules_loader {
         levels.push_back(std::move(*level));
       }
       if (!ok) continue;
-      std::sort(levels.begin(), levels.end(),
-                [](const escalation_level& a, const escalation_level& b) { return a.level < b.level; });
+      std::sort(
+          levels.begin(), levels.end(),
+          [](const escalation_level& a, const escalation_level& b) { return a.level < b.level; });
       rules_.escalations.emplace(e.key, std::move(levels));
     }
   }
@@ -889,7 +889,8 @@ class rules_loader {
     if (const yaml_entry* at = fields->find_value("at")) {
       ok = read_escalation_at(at->value, path + ".at", result) && ok;
     } else {
-      report(node, path + ".at", "missing `at`: `breach`, `breach+1h` or a percentage such as `150%`");
+      report(node, path + ".at",
+             "missing `at`: `breach`, `breach+1h` or a percentage such as `150%`");
       ok = false;
     }
     if (const yaml_entry* notify = fields->find("notify")) {
@@ -1027,8 +1028,8 @@ class rules_loader {
   std::optional<std::vector<predicate>> read_operators(const YAML::Node& node,
                                                        const std::string& path,
                                                        const std::string& attribute) {
-    auto fields = fields_of(node, path, "operators",
-                            {"gt", "gte", "lt", "lte", "in", "not", "regex"});
+    auto fields =
+        fields_of(node, path, "operators", {"gt", "gte", "lt", "lte", "in", "not", "regex"});
     if (!fields) return std::nullopt;
     if (fields->entries.empty()) {
       if (node.size() == 0) {
@@ -1126,7 +1127,8 @@ class rules_loader {
     if (!node.IsSequence() || node.size() == 0) {
       report(node, "policies",
              "expected a list of policies (at least one; the last, without `match`, is the "
-             "fallback), got " + describe(node));
+             "fallback), got " +
+                 describe(node));
       return;
     }
     std::map<std::string, int> name_lines;
@@ -1138,9 +1140,9 @@ class rules_loader {
       const YAML::Node item = item_value;
       const std::size_t i = index++;
       const std::string path = "policies[" + std::to_string(i) + "]";
-      auto fields = fields_of(item, path, "a policy",
-                              {"name", "match", "calendar", "pause_on", "warn_at", "clocks",
-                               "escalation", "notify"});
+      auto fields = fields_of(
+          item, path, "a policy",
+          {"name", "match", "calendar", "pause_on", "warn_at", "clocks", "escalation", "notify"});
       if (!fields) {
         if (i + 1 == count) report_no_fallback(item, path);
         continue;
@@ -1268,7 +1270,8 @@ class rules_loader {
       if (!kind) {
         std::vector<std::string_view> names;
         for (clock_kind k : all_clock_kinds) names.push_back(to_string(k));
-        report(e.key_node, clock_path, "unknown clock " + backquoted(e.key) + suggestion(e.key, names));
+        report(e.key_node, clock_path,
+               "unknown clock " + backquoted(e.key) + suggestion(e.key, names));
         ok = false;
         continue;
       }
@@ -1349,7 +1352,8 @@ class rules_loader {
     if (!node.IsSequence()) {
       report(node, "impact",
              "expected a list of impact rules such as `{name: legal, when: {legal_risk: true}, "
-             "level: 2}`, got " + describe(node));
+             "level: 2}`, got " +
+                 describe(node));
       return;
     }
     std::map<std::string, int> name_lines;

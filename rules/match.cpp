@@ -12,9 +12,8 @@ namespace {
 bool equal_ignoring_ascii_case(const std::string& a, const std::string& b) {
   auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](unsigned char x, unsigned char y) {
-           return lower(x) == lower(y);
-         });
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [&](unsigned char x, unsigned char y) { return lower(x) == lower(y); });
 }
 
 bool holds_with(const predicate& p, const std::string* value, bool fold_case) {
@@ -45,9 +44,8 @@ bool holds_with(const predicate& p, const std::string* value, bool fold_case) {
     case predicate::op::regex:
       return value != nullptr && p.compiled != nullptr && std::regex_match(*value, *p.compiled);
     case predicate::op::not_:
-      return std::none_of(p.negated.begin(), p.negated.end(), [&](const predicate& n) {
-        return holds_with(n, value, fold_case);
-      });
+      return std::none_of(p.negated.begin(), p.negated.end(),
+                          [&](const predicate& n) { return holds_with(n, value, fold_case); });
   }
   return false;
 }

@@ -2,9 +2,8 @@
 // is refused with file, line, column and key path, all problems at once.
 #include "rules/load.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -232,8 +231,7 @@ TEST_CASE("a calendar the file names `always` replaces the built-in one", "[load
 )") + minimal_policies);
   CHECK(rules.policies[0].clocks.at(clock_kind::first_response).calendar == "always");
   CHECK_FALSE(rules.calendar_named("always").spec().always_open);
-  CHECK(rules.calendar_named("always").spec().weekly[1] ==
-        std::vector<local_interval>{{0, 1440}});
+  CHECK(rules.calendar_named("always").spec().weekly[1] == std::vector<local_interval>{{0, 1440}});
   CHECK(rules.calendar_named("").spec().always_open);
 }
 
@@ -288,10 +286,9 @@ TEST_CASE("match conditions become predicates", "[load]") {
   REQUIRE(c.keys.at("revenue_impact").size() == 2);
   CHECK(c.keys.at("tags")[0].pattern == ".*vip.*");
 
-  attributes matching{{"legal_risk", "true"},  {"revenue_impact", "20000.5"},
-                      {"channel", "Chat"},     {"team", "sales"},
-                      {"category", "billing"}, {"tags", "a,vip,b"},
-                      {"priority", "P2"},      {"customer_tier", "10000"}};
+  attributes matching{{"legal_risk", "true"}, {"revenue_impact", "20000.5"}, {"channel", "Chat"},
+                      {"team", "sales"},      {"category", "billing"},       {"tags", "a,vip,b"},
+                      {"priority", "P2"},     {"customer_tier", "10000"}};
   CHECK(holds(c, matching));
   auto without = [&](const std::string& key, const std::string& value) {
     attributes changed = matching;
@@ -371,9 +368,9 @@ TEST_CASE("unknown keys are refused at every level, with a suggestion", "[load][
              5, "policies[0].pause-on", "did you mean `pause_on`?");
   }
   SECTION("clock name") {
-    check_at(only_problem(
-                 "policies:\n  - name: f\n    clocks:\n      first_reponse: {target: 1h}\n"),
-             4, 7, "policies[0].clocks.first_reponse", "did you mean `first_response`?");
+    check_at(
+        only_problem("policies:\n  - name: f\n    clocks:\n      first_reponse: {target: 1h}\n"), 4,
+        7, "policies[0].clocks.first_reponse", "did you mean `first_response`?");
   }
   SECTION("clock") {
     auto problems =
@@ -383,9 +380,10 @@ TEST_CASE("unknown keys are refused at every level, with a suggestion", "[load][
     check_at(problems[1], 4, 16, "policies[0].clocks.triage.targte", "did you mean `target`?");
   }
   SECTION("escalation level") {
-    check_at(only_problem(std::string("escalations:\n  s:\n    - {lvl: 1, level: 1, at: breach}\n") +
-                          minimal_policies),
-             3, 8, "escalations.s[0].lvl", "did you mean `level`?");
+    check_at(
+        only_problem(std::string("escalations:\n  s:\n    - {lvl: 1, level: 1, at: breach}\n") +
+                     minimal_policies),
+        3, 8, "escalations.s[0].lvl", "did you mean `level`?");
   }
   SECTION("impact rule") {
     check_at(only_problem(std::string(minimal_policies) +
@@ -393,10 +391,11 @@ TEST_CASE("unknown keys are refused at every level, with a suggestion", "[load][
              5, 39, "impact[0].leve", "did you mean `level`?");
   }
   SECTION("receiver, alertmanager and webhook") {
-    auto problems = problems_of(std::string("receivers:\n"
-                                            "  r: {webhok: {url: \"http://x\"}, alertmanager: {severty: page}}\n"
-                                            "  w: {webhook: {uri: \"http://x\", url: \"http://y\"}}\n") +
-                                minimal_policies);
+    auto problems = problems_of(
+        std::string("receivers:\n"
+                    "  r: {webhok: {url: \"http://x\"}, alertmanager: {severty: page}}\n"
+                    "  w: {webhook: {uri: \"http://x\", url: \"http://y\"}}\n") +
+        minimal_policies);
     REQUIRE(problems.size() == 4);
     check_at(problems[0], 2, 7, "receivers.r.webhok", "did you mean `webhook`?");
     check_at(problems[1], 2, 48, "receivers.r.alertmanager.severity", "missing `severity`");
@@ -416,12 +415,11 @@ TEST_CASE("a key given twice is refused", "[load][errors]") {
 }
 
 TEST_CASE("values of the wrong type are refused", "[load][errors]") {
-  check_at(only_problem("policies: {name: f}\n"), 1, 11, "policies",
-           "expected a list of policies");
+  check_at(only_problem("policies: {name: f}\n"), 1, 11, "policies", "expected a list of policies");
   check_at(only_problem("policies:\n  - name: f\n    clocks: [triage]\n"), 3, 13,
            "policies[0].clocks", "expected clocks by name (a mapping), got a list");
-  check_at(only_problem("policies:\n  - name: f\n    clocks: {triage: {target: [1h]}}\n"), 3,
-           31, "policies[0].clocks.triage.target", "expected a duration");
+  check_at(only_problem("policies:\n  - name: f\n    clocks: {triage: {target: [1h]}}\n"), 3, 31,
+           "policies[0].clocks.triage.target", "expected a duration");
   check_at(only_problem("policies:\n  - name: [f]\n    clocks: {}\n"), 2, 11, "policies[0].name",
            "expected a name, got a list");
   check_at(only_problem("policies:\n  - name: f\n    pause_on: {a: b}\n    clocks: {}\n"), 3, 15,
@@ -435,19 +433,18 @@ TEST_CASE("values of the wrong type are refused", "[load][errors]") {
 }
 
 TEST_CASE("missing required keys are reported where they belong", "[load][errors]") {
-  check_at(only_problem("policies:\n  - clocks: {}\n"), 2, 5, "policies[0].name",
-           "missing `name`");
+  check_at(only_problem("policies:\n  - clocks: {}\n"), 2, 5, "policies[0].name", "missing `name`");
   check_at(only_problem("policies:\n  - name: f\n"), 2, 5, "policies[0].clocks",
            "missing `clocks`");
   check_at(only_problem("policies:\n  - name: f\n    clocks: {triage: {calendar: always}}\n"), 3,
            22, "policies[0].clocks.triage.target", "missing `target`");
-  check_at(only_problem(std::string("calendars:\n  c: {timezone: UTC}\n") + minimal_policies), 2,
-           6, "calendars.c.hours", "missing `hours`");
+  check_at(only_problem(std::string("calendars:\n  c: {timezone: UTC}\n") + minimal_policies), 2, 6,
+           "calendars.c.hours", "missing `hours`");
   check_at(only_problem(std::string("calendars:\n  c: {hours: {mon: \"08:00-17:00\"}}\n") +
                         minimal_policies),
            2, 6, "calendars.c.timezone", "missing `timezone`");
-  check_at(only_problem(std::string("receivers:\n  r: {hours: always}\n") + minimal_policies), 2,
-           6, "receivers.r", "needs `alertmanager");
+  check_at(only_problem(std::string("receivers:\n  r: {hours: always}\n") + minimal_policies), 2, 6,
+           "receivers.r", "needs `alertmanager");
   check_at(only_problem(std::string("receivers:\n  r: {webhook: {format: slawatch}}\n") +
                         minimal_policies),
            2, 16, "receivers.r.webhook.url", "missing `url`");
@@ -466,8 +463,9 @@ TEST_CASE("bad durations and percentages are refused at their node", "[load][err
            "policies[0].clocks.triage", "longer than 0s");
   check_at(only_problem("policies:\n  - name: f\n    warn_at: [50%, lots]\n    clocks: {}\n"), 3,
            20, "policies[0].warn_at[1]", "");
-  check_at(only_problem("policies:\n  - name: f\n    clocks: {triage: {target: 1h, warn_at: [100%]}}\n"),
-           3, 45, "policies[0].clocks.triage.warn_at[0]", "below 100%");
+  check_at(
+      only_problem("policies:\n  - name: f\n    clocks: {triage: {target: 1h, warn_at: [100%]}}\n"),
+      3, 45, "policies[0].clocks.triage.warn_at[0]", "below 100%");
   check_at(only_problem(std::string("escalations:\n  s:\n    - {level: 1, at: later}\n") +
                         minimal_policies),
            3, 22, "escalations.s[0].at", "expected `breach`");
@@ -485,9 +483,9 @@ TEST_CASE("bad durations and percentages are refused at their node", "[load][err
 TEST_CASE("calendar mistakes are refused", "[load][errors]") {
   const std::string head = "calendars:\n  c:\n    timezone: America/New_York\n";
   SECTION("bad interval") {
-    check_at(only_problem(head + "    hours: {mon: [\"08:00-18:00\", \"8-18\"]}\n" +
-                          minimal_policies),
-             4, 34, "calendars.c.hours.mon[1]", "");
+    check_at(
+        only_problem(head + "    hours: {mon: [\"08:00-18:00\", \"8-18\"]}\n" + minimal_policies),
+        4, 34, "calendars.c.hours.mon[1]", "");
   }
   SECTION("start after end") {
     check_at(only_problem(head + "    hours: {tue: \"18:00-08:00\"}\n" + minimal_policies), 4, 18,
@@ -499,8 +497,9 @@ TEST_CASE("calendar mistakes are refused", "[load][errors]") {
              4, 18, "calendars.c.hours.wed", "08:00-13:30 and 13:00-18:00 overlap");
   }
   SECTION("overlapping override intervals") {
-    check_at(only_problem(head + "    hours: 24/7\n    overrides:\n"
-                                 "      2026-12-24: [\"08:00-12:00\", \"08:00-09:00\"]\n" +
+    check_at(only_problem(head +
+                          "    hours: 24/7\n    overrides:\n"
+                          "      2026-12-24: [\"08:00-12:00\", \"08:00-09:00\"]\n" +
                           minimal_policies),
              6, 19, "calendars.c.overrides.2026-12-24", "overlap");
   }
@@ -518,18 +517,19 @@ TEST_CASE("calendar mistakes are refused", "[load][errors]") {
              "calendars.c.hours", "expected `24/7`");
   }
   SECTION("bad holiday") {
-    check_at(only_problem(head + "    hours: 24/7\n    holidays: [2026-02-30]\n" +
-                          minimal_policies),
-             5, 16, "calendars.c.holidays[0]", "expected a date");
+    check_at(
+        only_problem(head + "    hours: 24/7\n    holidays: [2026-02-30]\n" + minimal_policies), 5,
+        16, "calendars.c.holidays[0]", "expected a date");
   }
   SECTION("bad override date") {
-    check_at(only_problem(head + "    hours: 24/7\n    overrides: {christmas: []}\n" +
-                          minimal_policies),
-             5, 17, "calendars.c.overrides.christmas", "expected a date");
+    check_at(
+        only_problem(head + "    hours: 24/7\n    overrides: {christmas: []}\n" + minimal_policies),
+        5, 17, "calendars.c.overrides.christmas", "expected a date");
   }
   SECTION("a date both holiday and override") {
-    check_at(only_problem(head + "    hours: 24/7\n    holidays: [2026-12-24]\n"
-                                 "    overrides: {2026-12-24: [\"08:00-12:00\"]}\n" +
+    check_at(only_problem(head +
+                          "    hours: 24/7\n    holidays: [2026-12-24]\n"
+                          "    overrides: {2026-12-24: [\"08:00-12:00\"]}\n" +
                           minimal_policies),
              6, 17, "calendars.c.overrides.2026-12-24", "both a holiday and an override");
   }
@@ -552,7 +552,8 @@ policies:
     REQUIRE(problems.size() == 2);
     check_at(problems[0], 5, 15, "policies[0].calendar",
              "unknown calendar `busines`; did you mean `business`?");
-    check_at(problems[1], 6, 45, "policies[0].clocks.triage.calendar", "unknown calendar `nowhere`");
+    check_at(problems[1], 6, 45, "policies[0].clocks.triage.calendar",
+             "unknown calendar `nowhere`");
   }
   SECTION("default calendar") {
     check_at(only_problem(std::string("default_calendar: office\n") + minimal_policies), 1, 19,
@@ -643,19 +644,18 @@ TEST_CASE("bad matchers are refused", "[load][errors]") {
            "policies[0].match.team.regex", "invalid regular expression");
   check_at(only_problem(with_match("{team: []}")), 3, 19, "policies[0].match.team",
            "empty list matches nothing");
-  check_at(only_problem(with_match("{team: }")), 3, 19, "policies[0].match.team",
-           "got nothing");
+  check_at(only_problem(with_match("{team: }")), 3, 19, "policies[0].match.team", "got nothing");
   check_at(only_problem(with_match("{team: [{a: b}]}")), 3, 20, "policies[0].match.team[0]",
            "expected a value");
-  check_at(only_problem(with_match("{team: {}}")), 3, 19, "policies[0].match.team",
-           "no operator");
+  check_at(only_problem(with_match("{team: {}}")), 3, 19, "policies[0].match.team", "no operator");
   check_at(only_problem(with_match("{n: {not: {gt: 1, lt: 5}}}")), 3, 22, "policies[0].match.n.not",
            "`not` takes one operator");
   check_at(only_problem(with_match("[priority]")), 3, 12, "policies[0].match",
            "expected attribute conditions");
-  check_at(only_problem(
-               "policies:\n  - {name: f, clocks: {}}\nimpact:\n  - {name: all, when: {}, level: 1}\n"),
-           4, 23, "impact[0].when", "empty `when`");
+  check_at(
+      only_problem(
+          "policies:\n  - {name: f, clocks: {}}\nimpact:\n  - {name: all, when: {}, level: 1}\n"),
+      4, 23, "impact[0].when", "empty `when`");
 }
 
 TEST_CASE("bad retarget and webhook settings are refused", "[load][errors]") {
@@ -664,9 +664,10 @@ TEST_CASE("bad retarget and webhook settings are refused", "[load][errors]") {
   check_at(only_problem(std::string("receivers:\n  r: {webhook: {url: \"ftp://x\"}}\n") +
                         minimal_policies),
            2, 22, "receivers.r.webhook.url", "http://");
-  check_at(only_problem(std::string("receivers:\n  r: {webhook: {url: \"http://x\", format: json}}\n") +
-                        minimal_policies),
-           2, 42, "receivers.r.webhook.format", "unknown webhook format `json`");
+  check_at(
+      only_problem(std::string("receivers:\n  r: {webhook: {url: \"http://x\", format: json}}\n") +
+                   minimal_policies),
+      2, 42, "receivers.r.webhook.format", "unknown webhook format `json`");
 }
 
 TEST_CASE("every problem of a file is reported at once, in file order", "[load][errors]") {
@@ -690,5 +691,6 @@ policies:
   check_at(problems[2], 8, 32, "policies[0].clocks.first_response.target", "invalid duration");
   check_at(problems[3], 10, 5, "policies[1]", "no fallback policy");
   check_at(problems[4], 13, 5, "policies[1].escalaton", "did you mean `escalation`?");
-  CHECK(to_string(problems[2]).rfind("rules.yaml:8:32: policies[0].clocks.first_response.target: ", 0) == 0);
+  CHECK(to_string(problems[2])
+            .rfind("rules.yaml:8:32: policies[0].clocks.first_response.target: ", 0) == 0);
 }

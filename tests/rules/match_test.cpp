@@ -6,11 +6,10 @@
 #include <regex>
 #pragma GCC diagnostic pop
 
-#include "rules/match.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <string>
+
+#include "rules/match.hpp"
 
 namespace {
 
@@ -98,8 +97,7 @@ TEST_CASE("a regex must match the whole value", "[match]") {
   CHECK_FALSE(holds(p, nullptr));
 }
 
-TEST_CASE("not holds when none of its predicates holds, including for an absent value",
-          "[match]") {
+TEST_CASE("not holds when none of its predicates holds, including for an absent value", "[match]") {
   const predicate p = none_of({any_of({"spam", "test"})});
   CHECK(holds_for(p, "billing"));
   CHECK_FALSE(holds_for(p, "spam"));
@@ -164,8 +162,7 @@ TEST_CASE("select_policy takes the first policy whose match holds", "[match]") {
   rules.policies = {named("vip-p1", vip_p1), named("p1", p1), named("fallback", {}),
                     named("unreachable", p1)};
 
-  CHECK(select_policy(rules, {{"priority", "P1"}, {"customer_tier", "vip"}}) ==
-        &rules.policies[0]);
+  CHECK(select_policy(rules, {{"priority", "P1"}, {"customer_tier", "vip"}}) == &rules.policies[0]);
   CHECK(select_policy(rules, {{"priority", "p1"}, {"customer_tier", "gold"}}) ==
         &rules.policies[1]);
   CHECK(select_policy(rules, {{"priority", "P2"}}) == &rules.policies[2]);

@@ -1,6 +1,5 @@
 // The rules files shipped in config/ load cleanly and say what their comments promise.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -125,8 +124,7 @@ TEST_CASE("config/rules.yaml escalates, routes and knows US business hours", "[s
   CHECK(supervisor.outside_hours == "on-call");
   CHECK(rules.receivers.at("department-head").webhook_url ==
         std::optional<std::string>("http://127.0.0.1:9000/hook"));
-  CHECK(rules.receivers.at("on-call").alertmanager_severity ==
-        std::optional<std::string>("page"));
+  CHECK(rules.receivers.at("on-call").alertmanager_severity == std::optional<std::string>("page"));
 
   const calendar& business = rules.calendar_named("us-east-business");
   CHECK(business.spec().timezone == "America/New_York");
