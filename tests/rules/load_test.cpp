@@ -694,3 +694,16 @@ policies:
   CHECK(to_string(problems[2])
             .rfind("rules.yaml:8:32: policies[0].clocks.first_response.target: ", 0) == 0);
 }
+
+TEST_CASE("keys that are not text and incomplete escalation levels are refused",
+          "[load][errors]") {
+  check_at(only_problem(std::string("[a, b]: c\n") + minimal_policies), 1, 1, "",
+           "a key must be text, got a list");
+  auto problems = problems_of(std::string("escalations:\n  s:\n    - {notify: []}\n"
+                                          "    - {level: 2, at: 0%}\n") +
+                              minimal_policies);
+  REQUIRE(problems.size() == 3);
+  check_at(problems[0], 3, 7, "escalations.s[0].level", "missing `level`");
+  check_at(problems[1], 3, 7, "escalations.s[0].at", "missing `at`");
+  check_at(problems[2], 4, 22, "escalations.s[1].at", "above 0%");
+}
