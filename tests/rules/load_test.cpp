@@ -695,8 +695,7 @@ policies:
             .rfind("rules.yaml:8:32: policies[0].clocks.first_response.target: ", 0) == 0);
 }
 
-TEST_CASE("keys that are not text and incomplete escalation levels are refused",
-          "[load][errors]") {
+TEST_CASE("keys that are not text and incomplete escalation levels are refused", "[load][errors]") {
   check_at(only_problem(std::string("[a, b]: c\n") + minimal_policies), 1, 1, "",
            "a key must be text, got a list");
   auto problems = problems_of(std::string("escalations:\n  s:\n    - {notify: []}\n"
