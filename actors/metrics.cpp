@@ -156,6 +156,8 @@ metrics::metrics(const std::string& build_version, const rules::rule_set& rules)
   }
 }
 
+metrics::~metrics() = default;
+
 std::string metrics::bounded(const std::string& label, const std::string& value) {
   // Long values are free text, not categories.
   if (value.size() > 64) return "other";
@@ -259,6 +261,7 @@ void metrics::redis_error(const std::string& connection) {
 
 void metrics::redis_connected(const std::string& connection, bool up) {
   redis_connected_.Add({{"connection", connection}}).Set(up ? 1 : 0);
+  (connection == "reader" ? reader_up_ : writer_up_).store(up);
 }
 
 }  // namespace slawatch::actors

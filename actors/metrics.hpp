@@ -43,6 +43,7 @@
 // ones are reported as `other`; an empty value is `none`.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -89,6 +90,9 @@ class metrics {
  public:
   /// Registers every family. Throws only on an invalid metric name (a programming error).
   metrics(const std::string& build_version, const rules::rule_set& rules);
+  ~metrics();
+  metrics(const metrics&) = delete;
+  metrics& operator=(const metrics&) = delete;
 
   /// The registry to expose (and to serialise in tests).
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
@@ -118,6 +122,8 @@ class metrics {
   void record_written(const std::string& record_kind, double count);
   void redis_error(const std::string& connection);
   void redis_connected(const std::string& connection, bool up);
+  /// Whether both the reader and the writer connection are up (thread-safe).
+  bool redis_up() const noexcept { return reader_up_.load() && writer_up_.load(); }
 
  private:
   /// Returns `value` if it is already admitted for `label` or there is room, else `other`.
@@ -148,6 +154,8 @@ class metrics {
   prometheus::Family<prometheus::Counter>& records_written_;
   prometheus::Family<prometheus::Counter>& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
+  std::atomic<bool> reader_up_{false};
+  std::atomic<bool> writer_up_{false};
 
   std::mutex label_mutex_;
   std::map<std::string, std::set<std::string>> admitted_;  // label -> admitted values
