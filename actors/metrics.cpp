@@ -261,7 +261,7 @@ void metrics::redis_error(const std::string& connection) {
 
 void metrics::redis_connected(const std::string& connection, bool up) {
   redis_connected_.Add({{"connection", connection}}).Set(up ? 1 : 0);
-  (connection == "reader" ? reader_up_ : writer_up_).store(up);
+  if (connection == "reader") reader_up_.store(up);
 }
 
 }  // namespace slawatch::actors

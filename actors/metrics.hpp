@@ -122,8 +122,9 @@ class metrics {
   void record_written(const std::string& record_kind, double count);
   void redis_error(const std::string& connection);
   void redis_connected(const std::string& connection, bool up);
-  /// Whether both the reader and the writer connection are up (thread-safe).
-  bool redis_up() const noexcept { return reader_up_.load() && writer_up_.load(); }
+  /// Whether the reader connection is up and its consumer group exists (thread-safe). The writer
+  /// connects on its first batch, so it is not part of readiness.
+  bool redis_up() const noexcept { return reader_up_.load(); }
 
  private:
   /// Returns `value` if it is already admitted for `label` or there is room, else `other`.
@@ -155,7 +156,6 @@ class metrics {
   prometheus::Family<prometheus::Counter>& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
   std::atomic<bool> reader_up_{false};
-  std::atomic<bool> writer_up_{false};
 
   std::mutex label_mutex_;
   std::map<std::string, std::set<std::string>> admitted_;  // label -> admitted values

@@ -34,6 +34,8 @@ struct service::impl {
 
 service::service(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
+bool service::ready() const { return impl_ && !impl_->stopped && impl_->stats->redis_up(); }
+
 service::~service() {
   if (impl_ && !impl_->stopped) stop();
 }

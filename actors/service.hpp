@@ -36,6 +36,10 @@ class service {
   /// ends every actor. Returns whether every entry read was acknowledged.
   bool stop();
 
+  /// Ready to serve: the metrics exposer is bound (start succeeded) and the reader's Redis
+  /// connection is up. Thread-safe.
+  bool ready() const;
+
   ~service();
   service(const service&) = delete;
   service& operator=(const service&) = delete;

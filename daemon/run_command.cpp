@@ -2,7 +2,9 @@
 // logging set-up and signals; everything else is actors::service.
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "actors/config.hpp"
 #include "actors/service.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/service_manager.hpp"
 #include "rules/load.hpp"
 
 namespace slawatch::cli {
@@ -34,6 +37,30 @@ std::string read_referenced_file(const std::string& config_file, const char* key
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+/// SIGHUP: validates the config and the rules it names again and logs what it found. Applying
+/// new rules to running cases is not implemented yet: a valid change takes effect on restart.
+void revalidate(const std::string& config_file) {
+  std::ifstream config_in(config_file, std::ios::binary);
+  std::ostringstream config_text;
+  config_text << config_in.rdbuf();
+  auto cfg = actors::parse_config(config_text.str(), config_file);
+  if (!cfg) {
+    for (const auto& p : cfg.error()) spdlog::error("reload: {}", rules::to_string(p));
+    return;
+  }
+  std::ifstream rules_in(cfg->rules_path, std::ios::binary);
+  std::ostringstream rules_text;
+  rules_text << rules_in.rdbuf();
+  auto loaded = rules::load_rules(rules_text.str(), cfg->rules_path);
+  if (!loaded) {
+    for (const auto& p : loaded.error()) spdlog::error("reload: {}", rules::to_string(p));
+    spdlog::error("reload: {} is invalid; keeping the rules in use", cfg->rules_path);
+    return;
+  }
+  spdlog::warn("reload: {} is valid (version {}); live rule swap is not implemented yet, restart to apply it",
+               cfg->rules_path, loaded->version);
 }
 
 void run(const run_args& a) {
@@ -69,12 +96,13 @@ void run(const run_args& a) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
-  // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Signals are taken by sigtimedwait below; every thread started from here on inherits the mask.
+  sigset_t handled_signals;
+  sigemptyset(&handled_signals);
+  sigaddset(&handled_signals, SIGINT);
+  sigaddset(&handled_signals, SIGTERM);
+  sigaddset(&handled_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &handled_signals, nullptr);
 
   actors::service::options opts;
   opts.config = cfg;
@@ -87,9 +115,32 @@ void run(const run_args& a) {
     spdlog::error("{}", started.error());
     throw command_exit{1};
   }
+
+  // The main thread is the event loop that systemd watches: it waits for signals, tells systemd
+  // READY=1 once Redis is connected (the exposer is already bound), and pings the watchdog.
+  const auto watchdog = watchdog_ping_interval();
+  const auto tick = std::min<std::chrono::milliseconds>(watchdog.value_or(std::chrono::milliseconds(1000)),
+                                                        std::chrono::milliseconds(1000));
+  bool announced_ready = false;
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  for (;;) {
+    if (!announced_ready && (*started)->ready()) {
+      notify_ready();
+      announced_ready = true;
+      spdlog::info("ready: Redis connected, metrics on {}", cfg.metrics_listen);
+    }
+    if (watchdog) notify_watchdog();
+    timespec timeout{static_cast<time_t>(tick.count() / 1000), static_cast<long>(tick.count() % 1000) * 1000000L};
+    signal_number = sigtimedwait(&handled_signals, nullptr, &timeout);
+    if (signal_number == SIGINT || signal_number == SIGTERM) break;
+    if (signal_number == SIGHUP) {
+      notify_reloading();
+      revalidate(a.config);
+      if (announced_ready) notify_ready();
+    }
+  }
   spdlog::info("received {}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  notify_stopping();
   const bool drained = (*started)->stop();
   started->reset();
   throw command_exit{drained ? 0 : 1};
