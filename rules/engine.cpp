@@ -159,15 +159,21 @@ class case_fold {
  private:
   const calendar& cal(const clock_instance& c) const { return rules_.calendar_named(c.rule.calendar); }
 
-  void audit(instant at, std::string action, std::string metric, int cycle, std::string detail) {
-    if (!options_.with_audit) return;
+  // The fields every record of this case shares; the caller fills in the rest.
+  record new_record(record::kind type, instant at, std::string metric, int cycle) const {
     record r;
-    r.type = record::kind::audit;
+    r.type = type;
     r.case_id = view_.case_id;
     r.at = at;
     r.metric = std::move(metric);
     r.cycle = cycle;
     r.policy = policy_ ? policy_->name : "";
+    return r;
+  }
+
+  void audit(instant at, std::string action, std::string metric, int cycle, std::string detail) {
+    if (!options_.with_audit) return;
+    record r = new_record(record::kind::audit, at, std::move(metric), cycle);
     r.action = std::move(action);
     r.detail = std::move(detail);
     std::string base = view_.case_id + ":audit:" + r.action + ":" + r.metric + ":" +
@@ -208,13 +214,7 @@ class case_fold {
                      std::string key, int level, std::optional<instant> due,
                      const std::vector<std::string>& receivers, std::string reason,
                      std::int64_t bp = 0) {
-    record r;
-    r.type = record::kind::notification;
-    r.case_id = view_.case_id;
-    r.at = at;
-    r.metric = std::move(metric);
-    r.cycle = cycle;
-    r.policy = policy_ ? policy_->name : "";
+    record r = new_record(record::kind::notification, at, std::move(metric), cycle);
     r.notification_kind = kind;
     r.level = level;
     r.threshold_bp = bp;
@@ -319,13 +319,8 @@ class case_fold {
     const calendar& k = cal(c);
     const counted_totals totals = count(c, k, at);
     const instant due = reach_instant(c, k, c.rule.target_seconds, at).value_or(at);
-    record r;
-    r.type = record::kind::outcome;
-    r.case_id = view_.case_id;
-    r.at = at;
-    r.metric = to_string(c.kind);
-    r.cycle = c.cycle;
-    r.policy = c.policy;
+    record r = new_record(record::kind::outcome, at, to_string(c.kind), c.cycle);
+    r.policy = c.policy;  // the clock's own policy: a retarget may have moved the case on
     r.target_seconds = c.rule.target_seconds;
     r.started_at = c.started_at;
     r.due_at = due;
