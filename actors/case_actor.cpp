@@ -57,6 +57,8 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
   const auto now = std::chrono::floor<std::chrono::seconds>(wall_now);
   auto view = rules::evaluate(st.data.events, *st.deps->rules, now);
   const auto labels = stats.labels_of(view.attrs, view.policy, view.status);
+  // Before the new records are moved out of the view: whether the case is at risk reads them.
+  auto summary = summarize(view);
 
   write_batch batch;
   batch.acks = std::move(acks);
@@ -68,7 +70,7 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
   if (!batch.records.empty() || !batch.acks.empty()) self->send(st.deps->writer, std::move(batch));
 
   st.gauges.set_open(view.open ? std::optional<case_labels>{labels} : std::nullopt);
-  st.gauges.set_at_risk(view.open && is_at_risk(view) ? std::optional<case_labels>{labels} : std::nullopt);
+  st.gauges.set_at_risk(summary.at_risk ? std::optional<case_labels>{labels} : std::nullopt);
 
   // Wake at the engine's next firing instant, or when an event stamped in the future (a
   // producer's clock ahead of ours) starts to count, whichever is first.
@@ -93,6 +95,11 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
     st.closed_announced = false;
   }
   st.data.open = !view.closed;
+
+  if (!st.summary || *st.summary != summary) {
+    st.summary = summary;
+    self->send(st.router, std::move(summary));
+  }
 }
 
 }  // namespace
@@ -121,6 +128,75 @@ void gauge_share::set_at_risk(const std::optional<case_labels>& labels) {
   if (at_risk_) stats_->add_at_risk_case(*at_risk_, -1);
   if (labels) stats_->add_at_risk_case(*labels, 1);
   at_risk_ = labels;
+}
+
+case_summary summarize(const rules::case_view& view) {
+  case_summary s;
+  s.case_id = view.case_id;
+  s.policy = view.policy;
+  s.status = view.status;
+  if (auto it = view.attrs.find("priority"); it != view.attrs.end()) s.priority = it->second;
+  if (auto it = view.attrs.find("team"); it != view.attrs.end()) s.team = it->second;
+  s.open = view.open;
+  s.at_risk = view.open && is_at_risk(view);
+  for (const auto& clock : view.clocks) {
+    if (clock.stopped) continue;
+    if (clock.state == rules::clock_state::breached) s.breached = true;
+    if (clock.due_at && (!s.next_due || *clock.due_at < *s.next_due)) {
+      s.next_due = clock.due_at;
+      s.next_due_clock = rules::to_string(clock.kind);
+    }
+  }
+  return s;
+}
+
+case_detail detail_of(const case_archive& data, const rules::rule_set& rules, rules::instant now, bool live) {
+  case_detail d;
+  d.found = true;
+  d.live = live;
+  d.rules_version = rules.version;
+  d.as_of = now;
+  rules::evaluate_options options;
+  options.with_ledger = true;
+  options.with_audit = true;
+  d.view = rules::evaluate(data.events, rules, now, options);
+  if (d.view.case_id.empty()) d.view.case_id = data.case_id;
+  d.reload_audit = data.reload_audit;
+  return d;
+}
+
+std::vector<rules::record> reload_audit(const rules::case_events& events, const rules::rule_set& old_rules,
+                                        const rules::rule_set& new_rules, rules::instant at) {
+  rules::evaluate_options quick;
+  quick.with_audit = false;
+  const auto before = rules::evaluate(events, old_rules, at, quick);
+  const auto after = rules::evaluate(events, new_rules, at, quick);
+  const auto format_due = [](const std::optional<rules::instant>& due) {
+    return due ? rules::format_iso8601(*due) : std::string{"none"};
+  };
+  std::vector<rules::record> out;
+  for (const auto& clock : after.clocks) {
+    if (clock.stopped) continue;
+    const rules::clock_view* old = nullptr;
+    for (const auto& c : before.clocks)
+      if (c.kind == clock.kind && c.cycle == clock.cycle) old = &c;
+    if (old && old->due_at == clock.due_at && old->policy == clock.policy && old->stopped == clock.stopped) continue;
+    rules::record r;
+    r.type = rules::record::kind::audit;
+    r.case_id = after.case_id;
+    r.at = at;
+    r.metric = rules::to_string(clock.kind);
+    r.cycle = clock.cycle;
+    r.policy = clock.policy;
+    r.action = "rules_reloaded";
+    r.detail = "rules " + old_rules.version + " -> " + new_rules.version + ": due " +
+               format_due(old ? old->due_at : std::nullopt) + " -> " + format_due(clock.due_at);
+    if (old && old->policy != clock.policy) r.detail += ", policy " + old->policy + " -> " + clock.policy;
+    r.id = after.case_id + ":" + r.metric + ":" + std::to_string(clock.cycle) + ":rules_reloaded:" +
+           old_rules.version + ":" + new_rules.version + ":" + rules::format_iso8601(at);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 bool is_at_risk(const rules::case_view& view) {
@@ -167,6 +243,29 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
         if (generation != self->state.timer_generation) return;
         self->state.armed_for.reset();
         evaluate_and_emit(self, {});
+      },
+      [=](rules_changed_msg& msg) {
+        auto& st = self->state;
+        if (!msg.rules || msg.rules == st.deps->rules) return;
+        write_batch batch;
+        if (!st.data.events.empty()) {
+          for (auto& r : reload_audit(st.data.events, *st.deps->rules, *msg.rules, msg.at)) {
+            if (!st.data.emitted.insert(r.id).second) continue;
+            st.data.reload_audit.push_back(r);
+            batch.records.push_back(std::move(r));
+          }
+        }
+        auto deps = std::make_shared<case_actor_deps>(*st.deps);
+        deps->rules = std::move(msg.rules);
+        st.deps = std::move(deps);
+        if (!batch.records.empty()) self->send(st.deps->writer, std::move(batch));
+        // Due times may have moved either way: what is due now is written, the timer re-armed.
+        st.armed_for.reset();
+        evaluate_and_emit(self, {});
+      },
+      [=](case_atom, const std::string&) -> case_detail {
+        auto& st = self->state;
+        return detail_of(st.data, *st.deps->rules, std::chrono::floor<std::chrono::seconds>(st.deps->now()), true);
       },
       [=](stop_atom) {
         self->send(self->state.router, retired_msg{std::move(self->state.data)});

@@ -29,6 +29,18 @@ struct case_actor_deps {
 /// A case is at risk while one of its running clocks is past a warning or past its due time.
 bool is_at_risk(const rules::case_view& view);
 
+/// What the worklist shows of a case (see case_summary).
+case_summary summarize(const rules::case_view& view);
+
+/// A case's detail for the case API: evaluated with clock ledgers and audit records.
+case_detail detail_of(const case_archive& data, const rules::rule_set& rules, rules::instant now, bool live);
+
+/// The audit records of moving from `old_rules` to `new_rules` at `at`: one per clock that is
+/// still running and whose due time (or policy) differs, action `rules_reloaded`. Ids are
+/// deterministic: case, clock, cycle, both rules versions and `at`.
+std::vector<rules::record> reload_audit(const rules::case_events& events, const rules::rule_set& old_rules,
+                                        const rules::rule_set& new_rules, rules::instant at);
+
 /// A case actor's share of the case gauges (open, at risk, live actors). Given back when the
 /// actor's state is destroyed, however the actor ends. Not copyable.
 class gauge_share {
@@ -58,14 +70,18 @@ struct case_state {
   std::optional<rules::instant> armed_for;  ///< the instant the pending timer is for
   std::uint64_t timer_generation = 0;       ///< ticks of older timers are ignored
   bool closed_announced = false;
+  std::optional<case_summary> summary;  ///< last summary sent to the router
   gauge_share gauges;
   static inline const char* name = "slawatch.case";
 };
 
 /// Handles `case_event_msg` (apply, evaluate, emit, ack), `tick_atom, generation` (evaluate
-/// at a firing instant) and `stop_atom` (send `retired_msg` to the router and end). When the
+/// at a firing instant), `rules_changed_msg` (recompute under new rules, writing a
+/// `rules_reloaded` audit record per clock whose due time moved), `case_atom` (replies a
+/// case_detail) and `stop_atom` (send `retired_msg` to the router and end). When the
 /// engine says the case is closed it tells the router with `closed_atom, case_id` and waits
-/// for `stop_atom`, so no event routed to it meanwhile is lost.
+/// for `stop_atom`, so no event routed to it meanwhile is lost. It sends the router a case_summary
+/// whenever the case's summary changes.
 caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive start,
                          std::shared_ptr<const case_actor_deps> deps, caf::actor router);
 

@@ -121,6 +121,13 @@ std::string resolve(const std::string& config_file, const std::string& path) {
 
 }  // namespace
 
+bool is_loopback_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon == std::string::npos ? listen.size() : colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::string_view yaml_text,
                                                                          const std::string& file_name) {
   using result = rules::expected<daemon_config, std::vector<rules::problem>>;
@@ -140,7 +147,7 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
   }
   r.map(root, "",
         {"redis", "streams", "consumer", "batch_size", "max_in_flight", "metrics", "rules", "log_level",
-         "closed_retention", "shutdown_timeout"},
+         "closed_retention", "shutdown_timeout", "api"},
         [&](const std::string& key, const YAML::Node& v, const std::string& path) {
           if (key == "redis") {
             r.map(v, path, {"host", "port", "user", "password_file", "db"},
@@ -189,6 +196,16 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
               if (!cfg.metrics_listen.empty() && cfg.metrics_listen.find(':') == std::string::npos)
                 r.problem_at(x, p, "expected HOST:PORT, e.g. 127.0.0.1:9464");
             });
+          } else if (key == "api") {
+            r.map(v, path, {"listen", "token_file"},
+                  [&](const std::string& k, const YAML::Node& x, const std::string& p) {
+                    if (k == "listen") {
+                      r.text(x, p, cfg.api.listen);
+                      if (!cfg.api.listen.empty() && cfg.api.listen.find(':') == std::string::npos)
+                        r.problem_at(x, p, "expected HOST:PORT, e.g. 127.0.0.1:9465");
+                    }
+                    if (k == "token_file") r.text(x, p, cfg.api.token_file, true);
+                  });
           } else if (key == "rules") {
             has_rules = true;
             r.text(v, path, cfg.rules_path);
@@ -205,7 +222,16 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
   if (cfg.max_in_flight < cfg.batch_size)
     r.problem_at(const_root["max_in_flight"] ? const_root["max_in_flight"] : const_root, "max_in_flight",
                  "must be at least batch_size (" + std::to_string(cfg.batch_size) + ")");
+  // A case API reachable from other hosts hands out case histories: never without a token.
+  if (!is_loopback_listen(cfg.api.listen) && cfg.api.token_file.empty()) {
+    const YAML::Node api = const_root["api"];
+    const YAML::Node at = api && api.IsMap() && api["listen"] ? api["listen"] : const_root;
+    r.problem_at(at, "api.listen",
+                 "listening beyond loopback (" + cfg.api.listen +
+                     ") needs a bearer token: set api.token_file, or listen on 127.0.0.1");
+  }
   if (!r.problems().empty()) return result::failure(r.problems());
+  cfg.api.token_file = resolve(file_name, cfg.api.token_file);
   cfg.rules_path = resolve(file_name, cfg.rules_path);
   cfg.redis.password_file = resolve(file_name, cfg.redis.password_file);
   return cfg;

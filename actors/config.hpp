@@ -32,6 +32,17 @@ struct streams_config {
   std::string start_from = "beginning";
 };
 
+/// The case API (actors/case_api.hpp): `api.listen`, `api.token_file`.
+struct api_config {
+  std::string listen = "127.0.0.1:9465";  ///< HOST:PORT
+  /// File holding the bearer token (one line); absolute or relative to the config file. Required
+  /// when `listen` is not a loopback address; when set, every request but /healthz needs it.
+  std::string token_file;
+};
+
+/// Whether HOST of a HOST:PORT address is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback_listen(const std::string& listen);
+
 struct daemon_config {
   std::string file;  ///< the file it was read from
   redis_config redis;
@@ -40,6 +51,7 @@ struct daemon_config {
   std::size_t batch_size = 256;
   std::size_t max_in_flight = 10000;
   std::string metrics_listen = "127.0.0.1:9464";
+  api_config api;
   std::string rules_path;  ///< resolved against the config file's directory
   std::string log_level = "info";
   std::chrono::seconds closed_retention{24 * 3600};

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -27,6 +29,8 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;        ///< finish and 
 using flush_atom = caf::atom_constant<caf::atom("flush")>;      ///< writer: write what is pending
 using acked_atom = caf::atom_constant<caf::atom("acked")>;      ///< writer -> ingest: entries acked
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;      ///< router: expire closed cases
+using case_atom = caf::atom_constant<caf::atom("case")>;        ///< API -> router: one case's detail
+using worklist_atom = caf::atom_constant<caf::atom("worklist")>;  ///< API -> router: the worklist
 
 /// Where an input event came from, to acknowledge it once its effects are written.
 struct entry_ref {
@@ -63,6 +67,8 @@ struct case_archive {
   std::unordered_set<std::string> emitted;  ///< ids of records already written
   bool open = false;                        ///< the case was not closed when the actor ended
   bool fcr_counted = false;                 ///< first-contact resolution already counted
+  /// Audit records the daemon wrote beside the engine's (due times moved by a rules reload).
+  std::vector<rules::record> reload_audit;
 };
 
 /// case actor -> router: the actor ended on request; its state.
@@ -70,8 +76,67 @@ struct retired_msg {
   case_archive archive;
 };
 
+/// service -> router -> case actors: a validated rules file replaces the one in use. Case actors
+/// recompute their clocks under it as of `at` (one instant for every case, so audit ids agree).
+struct rules_changed_msg {
+  std::shared_ptr<const rules::rule_set> rules;
+  rules::instant at;
+};
+
+/// case actor -> router: what the supervisor's worklist shows of a case. Sent only when it
+/// changes, so the worklist is answered by the router alone, without asking every case.
+struct case_summary {
+  std::string case_id;
+  std::string policy;
+  std::string status;
+  std::string priority;  ///< the `priority` attribute as given; empty when absent
+  std::string team;      ///< the `team` attribute as given; empty when absent
+  bool open = false;
+  bool at_risk = false;   ///< see is_at_risk()
+  bool breached = false;  ///< a running clock is past its due time
+  std::optional<rules::instant> next_due;  ///< earliest due time of a running clock
+  std::string next_due_clock;              ///< that clock's name
+
+  bool operator==(const case_summary& o) const {
+    return case_id == o.case_id && policy == o.policy && status == o.status && priority == o.priority &&
+           team == o.team && open == o.open && at_risk == o.at_risk && breached == o.breached &&
+           next_due == o.next_due && next_due_clock == o.next_due_clock;
+  }
+  bool operator!=(const case_summary& o) const { return !(*this == o); }
+};
+
+/// router -> API: one case as of `as_of`, with clock ledgers and the audit trail.
+struct case_detail {
+  bool found = false;
+  bool live = false;  ///< a case actor holds it (else: a closed case kept for closed_retention)
+  std::string rules_version;
+  rules::instant as_of;
+  rules::case_view view;
+  std::vector<rules::record> reload_audit;
+};
+
+/// API -> router: which cases the worklist holds. Empty strings match every value.
+struct worklist_query {
+  bool at_risk_only = false;
+  std::string team;
+  std::string priority;
+  std::size_t limit = 1000;
+};
+
+/// router -> API: open cases matching a worklist_query, earliest due first, at most `limit`.
+struct worklist_reply {
+  std::vector<case_summary> cases;
+  std::size_t matched = 0;  ///< matching cases before `limit` was applied
+  std::size_t open = 0;     ///< open cases the router knows of
+};
+
 }  // namespace slawatch::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::rules_changed_msg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::case_summary)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::case_detail)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::worklist_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::worklist_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::case_event_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::write_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::dead_letter_msg)

@@ -144,12 +144,13 @@ metrics::metrics(const std::string& build_version, const rules::rule_set& rules)
       .Register(*registry_)
       .Add({{"version", build_version}})
       .Set(1);
-  BuildGauge()
-      .Name("slawatch_rules_info")
-      .Help("The rules version in use; always 1")
-      .Register(*registry_)
-      .Add({{"version", rules.version.empty() ? std::string{"none"} : rules.version}})
-      .Set(1);
+  rules_info_ = &BuildGauge().Name("slawatch_rules_info").Help("The rules version in use; always 1").Register(*registry_);
+  set_rules_version(rules.version);
+  rules_reloads_ = &BuildCounter()
+                        .Name("slawatch_rules_reloads_total")
+                        .Help("Rules reloads (SIGHUP or POST /api/v1/reload), by result: applied | invalid")
+                        .Register(*registry_);
+  for (const char* result : {"applied", "invalid"}) rules_reloads_->Add({{"result", result}});
   for (const char* connection : {"reader", "writer"}) {
     redis_connected_.Add({{"connection", connection}}).Set(0);
     redis_errors_.Add({{"connection", connection}});
@@ -249,6 +250,16 @@ void metrics::consumer_pending(const std::string& stream, double count) {
 }
 
 void metrics::set_in_flight(double count) { in_flight_.Set(count); }
+double metrics::in_flight() const { return in_flight_.Value(); }
+
+void metrics::set_rules_version(const std::string& version) {
+  std::lock_guard<std::mutex> lock(label_mutex_);
+  if (rules_version_gauge_) rules_info_->Remove(rules_version_gauge_);
+  rules_version_gauge_ = &rules_info_->Add({{"version", version.empty() ? std::string{"none"} : version}});
+  rules_version_gauge_->Set(1);
+}
+
+void metrics::rules_reload(const std::string& result) { rules_reloads_->Add({{"result", result}}).Increment(); }
 void metrics::add_case_actors(double delta) { case_actors_.Increment(delta); }
 
 void metrics::record_written(const std::string& record_kind, double count) {

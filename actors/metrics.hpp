@@ -8,6 +8,8 @@
 // ----------------------------------------- ---------- ---------------------------------------------- -------------------------------------------------------------
 // slawatch_build_info                       gauge      version                                        always 1; the slawatch version
 // slawatch_rules_info                       gauge      version                                        1 for the rules version in use (`version:` or a hash of the file)
+// slawatch_rules_reloads_total              counter    result                                         rules reloads (SIGHUP, POST /api/v1/reload); result = applied |
+//                                                                                                     invalid (the old rules stay in use)
 // slawatch_sla_outcomes_total               counter    metric, priority, team, channel, policy,       SLA clocks that stopped, per outcome (met | breached);
 //                                                      outcome                                        adherence = met / (met + breached)
 // slawatch_first_response_seconds           histogram  priority, policy                               counted seconds (pauses excluded) of first-response clocks when
@@ -118,6 +120,12 @@ class metrics {
   void notification_delay(std::chrono::duration<double> delay);
   void consumer_pending(const std::string& stream, double count);
   void set_in_flight(double count);
+  /// The value last given to set_in_flight().
+  double in_flight() const;
+  /// slawatch_rules_info: `version` becomes the one rules version shown.
+  void set_rules_version(const std::string& version);
+  /// Counts a rules reload; `result`: applied | invalid.
+  void rules_reload(const std::string& result);
   void add_case_actors(double delta);
   void record_written(const std::string& record_kind, double count);
   void redis_error(const std::string& connection);
@@ -156,6 +164,9 @@ class metrics {
   prometheus::Family<prometheus::Counter>& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
   std::atomic<bool> reader_up_{false};
+  prometheus::Family<prometheus::Gauge>* rules_info_ = nullptr;
+  prometheus::Gauge* rules_version_gauge_ = nullptr;  // guarded by label_mutex_
+  prometheus::Family<prometheus::Counter>* rules_reloads_ = nullptr;
 
   std::mutex label_mutex_;
   std::map<std::string, std::set<std::string>> admitted_;  // label -> admitted values

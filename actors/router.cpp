@@ -1,5 +1,7 @@
 #include "actors/router.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -17,7 +19,45 @@ caf::actor spawn_case(router_ptr self, case_archive start) {
   return actor;
 }
 
+/// Answers the detail requests that waited for a stopping case's history.
+void answer_waiting(router_ptr self, const case_archive& archive, bool live) {
+  auto& st = self->state;
+  auto it = st.detail_waiting.find(archive.case_id);
+  if (it == st.detail_waiting.end()) return;
+  const auto now = std::chrono::floor<std::chrono::seconds>(st.deps->now());
+  const auto detail = detail_of(archive, *st.deps->rules, now, live);
+  for (auto& promise : it->second) promise.deliver(detail);
+  st.detail_waiting.erase(it);
+}
+
 }  // namespace
+
+worklist_reply select_worklist(const std::unordered_map<std::string, case_summary>& summaries,
+                               const worklist_query& query) {
+  worklist_reply reply;
+  std::vector<const case_summary*> matching;
+  for (const auto& [id, s] : summaries) {
+    if (!s.open) continue;
+    ++reply.open;
+    if (query.at_risk_only && !s.at_risk) continue;
+    if (!query.team.empty() && s.team != query.team) continue;
+    if (!query.priority.empty() && s.priority != query.priority) continue;
+    matching.push_back(&s);
+  }
+  reply.matched = matching.size();
+  const auto earlier = [](const case_summary* a, const case_summary* b) {
+    if (a->next_due != b->next_due) {
+      if (!a->next_due || !b->next_due) return a->next_due.has_value();  // no due time: last
+      return *a->next_due < *b->next_due;
+    }
+    return a->case_id < b->case_id;
+  };
+  const auto kept = std::min(query.limit, matching.size());
+  std::partial_sort(matching.begin(), matching.begin() + static_cast<std::ptrdiff_t>(kept), matching.end(), earlier);
+  reply.cases.reserve(kept);
+  for (std::size_t i = 0; i < kept; ++i) reply.cases.push_back(*matching[i]);
+  return reply;
+}
 
 caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_deps> deps,
                            std::chrono::seconds closed_retention) {
@@ -30,6 +70,7 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
       if (it->second.address() != msg.source) continue;
       // Its unacknowledged entries stay pending in Redis; the next event respawns the case.
       spdlog::error("case {}: actor failed: {}", it->first, to_string(msg.reason));
+      self->state.summaries.erase(it->first);
       live.erase(it);
       return;
     }
@@ -75,10 +116,13 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
         }
         if (msg.archive.open || !waiting.empty()) {
           // Reopened meanwhile, or events arrived while it was stopping: it lives on.
+          answer_waiting(self, msg.archive, true);
           auto actor = spawn_case(self, std::move(msg.archive));
           for (auto& e : waiting) self->send(actor, std::move(e));
           return;
         }
+        answer_waiting(self, msg.archive, false);
+        st.summaries.erase(id);
         st.closed[id] = router_state::archived{std::move(msg.archive),
                                                st.deps->now() + st.closed_retention};
       },
@@ -88,6 +132,41 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
         for (auto it = closed.begin(); it != closed.end();)
           it = it->second.expires_at <= now ? closed.erase(it) : std::next(it);
         self->delayed_send(self, closed_sweep_interval, sweep_atom::value);
+      },
+      [=](case_summary& summary) {
+        auto& st = self->state;
+        auto it = st.live.find(summary.case_id);
+        if (it == st.live.end() || it->second.address() != self->current_sender()) return;
+        if (summary.open)
+          st.summaries[summary.case_id] = std::move(summary);
+        else
+          st.summaries.erase(summary.case_id);
+      },
+      [=](case_atom, const std::string& case_id) -> caf::result<case_detail> {
+        auto& st = self->state;
+        if (auto it = st.live.find(case_id); it != st.live.end()) {
+          auto promise = self->make_response_promise();
+          promise.delegate(it->second, case_atom::value, case_id);
+          return promise;
+        }
+        if (st.retiring.count(case_id) != 0) {
+          auto promise = self->make_response_promise();
+          st.detail_waiting[case_id].push_back(promise);
+          return promise;
+        }
+        if (auto it = st.closed.find(case_id); it != st.closed.end())
+          return detail_of(it->second.archive, *st.deps->rules,
+                           std::chrono::floor<std::chrono::seconds>(st.deps->now()), false);
+        return case_detail{};
+      },
+      [=](const worklist_query& query) { return select_worklist(self->state.summaries, query); },
+      [=](rules_changed_msg& msg) -> std::uint64_t {
+        auto& st = self->state;
+        auto deps = std::make_shared<case_actor_deps>(*st.deps);
+        deps->rules = msg.rules;
+        st.deps = std::move(deps);
+        for (const auto& [id, actor] : st.live) self->send(actor, msg);
+        return st.live.size();
       },
   };
 }

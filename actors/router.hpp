@@ -11,6 +11,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
+#include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/case_actor.hpp"
@@ -30,15 +31,27 @@ struct router_state {
   };
   /// Closed cases, kept `closed_retention` after their actor ended.
   std::unordered_map<std::string, archived> closed;
+  /// Summaries of open cases, as their actors last reported them (the worklist).
+  std::unordered_map<std::string, case_summary> summaries;
+  /// Detail requests for cases whose actor is stopping: answered when its history comes back.
+  std::unordered_map<std::string, std::vector<caf::response_promise>> detail_waiting;
   static inline const char* name = "slawatch.router";
 };
 
 /// How often closed cases past their retention are forgotten.
 inline constexpr std::chrono::seconds closed_sweep_interval{60};
 
+/// Open cases of `summaries` that pass `query`, earliest due first (then by id), at most
+/// `query.limit` of them.
+worklist_reply select_worklist(const std::unordered_map<std::string, case_summary>& summaries,
+                               const worklist_query& query);
+
 /// Handles `case_event_msg` (route, spawning as needed), `closed_atom, case_id` (from a case
 /// actor: stop it), `retired_msg` (keep its history, or respawn it if events are waiting or the
-/// case opened again) and `sweep_atom`. Case actors are linked: they end with the router.
+/// case opened again), `sweep_atom`, `case_summary` (from a case actor: the worklist entry),
+/// `case_atom, case_id` (replies a case_detail, found = false for an unknown case),
+/// `worklist_query` (replies a worklist_reply) and `rules_changed_msg` (use the new rules for
+/// new case actors and pass them to every live one; replies the number of live cases, uint64). Case actors are linked: they end with the router.
 caf::behavior router_actor(caf::stateful_actor<router_state>* self,
                            std::shared_ptr<const case_actor_deps> deps,
                            std::chrono::seconds closed_retention);

@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
 #include <caf/all.hpp>
 #include <prometheus/exposer.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +14,7 @@
 #include "actors/ingest.hpp"
 #include "actors/router.hpp"
 #include "actors/writer.hpp"
+#include "rules/load.hpp"
 
 namespace slawatch::actors {
 
@@ -29,12 +34,99 @@ struct service::impl {
   caf::actor router;
   caf::actor ingest;
   std::shared_ptr<std::atomic<bool>> drained = std::make_shared<std::atomic<bool>>(false);
+  std::unique_ptr<case_api> api;
   bool stopped = false;
+
+  std::mutex reload_mutex;  // one reload at a time
+  mutable std::mutex status_mutex;
+  std::string rules_version;  // guarded by status_mutex
+  /// Empty after a good reload (or none); else what the last failed one found. status_mutex.
+  std::string last_reload_failure;
 };
 
 service::service(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 bool service::ready() const { return impl_ && !impl_->stopped && impl_->stats->redis_up(); }
+
+int service::api_port() const { return impl_ && impl_->api ? impl_->api->port() : 0; }
+
+std::vector<readiness_check> service::readiness() const {
+  auto& p = *impl_;
+  std::vector<readiness_check> checks;
+  const bool redis = p.stats->redis_up();
+  checks.push_back({"redis", redis,
+                    redis ? "connected, consumer group " + p.opts.config.streams.group + " ready"
+                          : "not connected to " + p.opts.config.redis.host + ":" +
+                                std::to_string(p.opts.config.redis.port) + " (retrying)"});
+  {
+    std::lock_guard<std::mutex> lock(p.status_mutex);
+    if (p.last_reload_failure.empty())
+      checks.push_back({"rules", true, "version " + p.rules_version + " loaded from " + p.opts.config.rules_path});
+    else
+      checks.push_back({"rules", false, p.last_reload_failure + "; still running on version " + p.rules_version});
+  }
+  // The reader stops reading at max_in_flight: sitting at the cap means events wait in Redis.
+  const auto in_flight = static_cast<std::size_t>(p.stats->in_flight());
+  const bool bounded = in_flight < p.opts.config.max_in_flight;
+  checks.push_back({"backlog", bounded,
+                    std::to_string(in_flight) + " entries in flight, limit max_in_flight " +
+                        std::to_string(p.opts.config.max_in_flight)});
+  return checks;
+}
+
+reload_outcome service::reload() {
+  auto& p = *impl_;
+  std::lock_guard<std::mutex> one_at_a_time(p.reload_mutex);
+  if (p.opts.reload_begins) p.opts.reload_begins();
+  reload_outcome outcome;
+  const auto& path = p.opts.config.rules_path;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in) {
+    outcome.errors.push_back(path + ": cannot read");
+  } else if (auto loaded = rules::load_rules(text.str(), path); !loaded) {
+    for (const auto& problem : loaded.error()) outcome.errors.push_back(rules::to_string(problem));
+  } else {
+    auto next = std::make_shared<const rules::rule_set>(std::move(*loaded));
+    const auto at = std::chrono::floor<std::chrono::seconds>(p.opts.now());
+    caf::scoped_actor self{*p.system};
+    bool answered = false;
+    // The router applies it between two messages: events before it use the old rules, events
+    // after it the new ones; nothing waits longer than one message.
+    self->request(p.router, caf::infinite, rules_changed_msg{next, at})
+        .receive([&](std::uint64_t cases) {
+                   outcome.cases = cases;
+                   answered = true;
+                 },
+                 [&](caf::error& e) { outcome.errors.push_back("the router refused the rules: " + p.system->render(e)); });
+    if (answered) {
+      outcome.applied = true;
+      outcome.version = next->version;
+      p.stats->set_rules_version(next->version);
+    }
+  }
+  std::lock_guard<std::mutex> lock(p.status_mutex);
+  if (outcome.applied) {
+    p.rules_version = outcome.version;
+    p.last_reload_failure.clear();
+    p.stats->rules_reload("applied");
+    spdlog::info("reload: rules {} version {} in use; recomputing {} live case(s)", path, outcome.version,
+                 outcome.cases);
+  } else {
+    outcome.version = p.rules_version;
+    for (const auto& e : outcome.errors) spdlog::error("reload: {}", e);
+    spdlog::error("reload: {} is invalid ({} problem{}); keeping the rules in use (version {})", path,
+                  outcome.errors.size(),
+                  outcome.errors.size() == 1 ? "" : "s", p.rules_version);
+    p.last_reload_failure = "last reload failed: " + std::to_string(outcome.errors.size()) + " problem" +
+                            (outcome.errors.size() == 1 ? "" : "s") + " in " + path + ", first: " +
+                            (outcome.errors.empty() ? std::string{"?"} : outcome.errors.front());
+    p.stats->rules_reload("invalid");
+  }
+  if (p.opts.reload_ends) p.opts.reload_ends();
+  return outcome;
+}
 
 service::~service() {
   if (impl_ && !impl_->stopped) stop();
@@ -74,15 +166,32 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
                      std::chrono::milliseconds{250}, cfg.shutdown_timeout};
   p->ingest = sys.spawn<caf::detached>(ingest_actor, is, p->router, p->writer, p->stats, p->drained);
   caf::anon_send(p->writer, p->ingest);
-  spdlog::info("slawatch {} running: rules {} ({} policies), metrics on http://{}/metrics", p->opts.version,
-               p->opts.rules->version, p->opts.rules->policies.size(), cfg.metrics_listen);
-  return std::unique_ptr<service>(new service(std::move(p)));
+  p->rules_version = p->opts.rules->version;
+
+  auto* raw = p.get();
+  std::unique_ptr<service> svc{new service(std::move(p))};
+  case_api_settings api_settings;
+  api_settings.listen = cfg.api.listen;
+  api_settings.token = raw->opts.api_token;
+  api_settings.readiness = [s = svc.get()] { return s->readiness(); };
+  api_settings.reload = [s = svc.get()] { return s->reload(); };
+  auto api = case_api::start(std::move(api_settings), *raw->system, raw->router);
+  if (!api) {
+    svc->stop();
+    return result::failure(api.error());
+  }
+  raw->api = std::move(*api);
+  spdlog::info("slawatch {} running: rules {} ({} policies), metrics on http://{}/metrics, case API on http://{}",
+               raw->opts.version, raw->opts.rules->version, raw->opts.rules->policies.size(), cfg.metrics_listen,
+               cfg.api.listen);
+  return svc;
 }
 
 bool service::stop() {
   auto& p = *impl_;
   if (p.stopped) return p.drained->load();
   p.stopped = true;
+  if (p.api) p.api->stop();  // no request may wait on actors that are ending
   spdlog::info("stopping: finishing events in flight");
   caf::scoped_actor self{*p.system};
   caf::anon_send(p.ingest, stop_atom::value);

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "actors/case_api.hpp"
 #include "actors/config.hpp"
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
@@ -26,10 +29,15 @@ class service {
     std::shared_ptr<const rules::rule_set> rules;
     std::string version;
     wall_time_source now;
+    std::string api_token;  ///< bearer token of the case API (from api.token_file); may be empty
+    /// Called when a rules reload begins and when it ends (sd_notify RELOADING=1 / READY=1),
+    /// from the thread that asked for it (signal loop or an API thread). May be empty.
+    std::function<void()> reload_begins;
+    std::function<void()> reload_ends;
   };
 
-  /// Binds the metrics address and starts every actor. Fails (with the reason) if the metrics
-  /// address cannot be bound; Redis being down is not a failure: it is retried with backoff.
+  /// Binds the metrics and case API addresses and starts every actor. Fails (with the reason)
+  /// if either address cannot be bound; Redis being down is not a failure: it is retried with backoff.
   static rules::expected<std::unique_ptr<service>, std::string> start(options opts);
 
   /// Stops reading, lets in-flight events finish, writes and acknowledges what they caused and
@@ -39,6 +47,17 @@ class service {
   /// Ready to serve: the metrics exposer is bound (start succeeded) and the reader's Redis
   /// connection is up. Thread-safe.
   bool ready() const;
+
+  /// Reads and validates the rules file again. Invalid: logs every problem (file:line:col),
+  /// counts it, keeps the rules in use and says so on /readyz. Valid: swaps them in for new
+  /// cases and has every live case recompute its clocks. Thread-safe; one reload at a time.
+  reload_outcome reload();
+
+  /// The readiness checks of /readyz: redis, rules (last reload), backlog. Thread-safe.
+  std::vector<readiness_check> readiness() const;
+
+  /// The case API's port (0 before start()).
+  int api_port() const;
 
   ~service();
   service(const service&) = delete;

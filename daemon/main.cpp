@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
 #ifdef SLAWATCH_WITH_DAEMON
   slawatch::cli::add_run_command(app);
   slawatch::cli::add_generate_command(app);
+  slawatch::cli::add_case_command(app);
 #endif
 #ifdef SLAWATCH_WITH_BRIDGE
   slawatch::cli::add_bridge_command(app);

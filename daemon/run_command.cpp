@@ -1,8 +1,10 @@
 // `slawatch run --config FILE [--check]`: the live daemon. Owns the process side: arguments,
-// logging set-up and signals; everything else is actors::service.
+// logging set-up and signals (SIGTERM/SIGINT stop, SIGHUP reloads the rules); everything else
+// is actors::service.
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <fstream>
@@ -39,28 +41,11 @@ std::string read_referenced_file(const std::string& config_file, const char* key
   return text.str();
 }
 
-/// SIGHUP: validates the config and the rules it names again and logs what it found. Applying
-/// new rules to running cases is not implemented yet: a valid change takes effect on restart.
-void revalidate(const std::string& config_file) {
-  std::ifstream config_in(config_file, std::ios::binary);
-  std::ostringstream config_text;
-  config_text << config_in.rdbuf();
-  auto cfg = actors::parse_config(config_text.str(), config_file);
-  if (!cfg) {
-    for (const auto& p : cfg.error()) spdlog::error("reload: {}", rules::to_string(p));
-    return;
-  }
-  std::ifstream rules_in(cfg->rules_path, std::ios::binary);
-  std::ostringstream rules_text;
-  rules_text << rules_in.rdbuf();
-  auto loaded = rules::load_rules(rules_text.str(), cfg->rules_path);
-  if (!loaded) {
-    for (const auto& p : loaded.error()) spdlog::error("reload: {}", rules::to_string(p));
-    spdlog::error("reload: {} is invalid; keeping the rules in use", cfg->rules_path);
-    return;
-  }
-  spdlog::warn("reload: {} is valid (version {}); live rule swap is not implemented yet, restart to apply it",
-               cfg->rules_path, loaded->version);
+/// Reads a one-line secret file named by the config (trailing newlines dropped).
+std::string read_secret(const std::string& config_file, const char* key, const std::string& path) {
+  auto secret = read_referenced_file(config_file, key, path);
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
 }
 
 void run(const run_args& a) {
@@ -80,14 +65,20 @@ void run(const run_args& a) {
     throw command_exit{1};
   }
   std::string password;
-  if (!cfg.redis.password_file.empty()) {
-    password = read_referenced_file(a.config, "redis.password_file", cfg.redis.password_file);
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+  if (!cfg.redis.password_file.empty()) password = read_secret(a.config, "redis.password_file", cfg.redis.password_file);
+  std::string api_token;
+  if (!cfg.api.token_file.empty()) {
+    api_token = read_secret(a.config, "api.token_file", cfg.api.token_file);
+    if (api_token.empty()) {
+      std::cerr << a.config << ": api.token_file: " << cfg.api.token_file << " is empty\n";
+      throw command_exit{1};
+    }
   }
   if (a.check) {
     std::cout << a.config << ": ok: rules " << cfg.rules_path << " version " << loaded->version << ", "
               << loaded->policies.size() << " policies; redis " << cfg.redis.host << ':' << cfg.redis.port
-              << "; " << cfg.streams.input.size() << " input stream(s); metrics on " << cfg.metrics_listen << '\n';
+              << "; " << cfg.streams.input.size() << " input stream(s); metrics on " << cfg.metrics_listen
+              << "; case API on " << cfg.api.listen << (api_token.empty() ? "" : " (bearer token)") << '\n';
     throw command_exit{0};
   }
   if (cfg.consumer.empty()) cfg.consumer = actors::default_consumer_name();
@@ -110,6 +101,14 @@ void run(const run_args& a) {
   opts.rules = std::make_shared<const rules::rule_set>(std::move(*loaded));
   opts.version = SLAWATCH_VERSION;
   opts.now = [] { return std::chrono::system_clock::now(); };
+  opts.api_token = std::move(api_token);
+  // RELOADING=1 ... READY=1 around every reload, from SIGHUP or POST /api/v1/reload; READY=1 only
+  // once the daemon was ready, so a reload never announces readiness early.
+  auto announced_ready = std::make_shared<std::atomic<bool>>(false);
+  opts.reload_begins = [] { notify_reloading(); };
+  opts.reload_ends = [announced_ready] {
+    if (announced_ready->load()) notify_ready();
+  };
   auto started = actors::service::start(std::move(opts));
   if (!started) {
     spdlog::error("{}", started.error());
@@ -121,23 +120,18 @@ void run(const run_args& a) {
   const auto watchdog = watchdog_ping_interval();
   const auto tick = std::min<std::chrono::milliseconds>(watchdog.value_or(std::chrono::milliseconds(1000)),
                                                         std::chrono::milliseconds(1000));
-  bool announced_ready = false;
   int signal_number = 0;
   for (;;) {
-    if (!announced_ready && (*started)->ready()) {
+    if (!announced_ready->load() && (*started)->ready()) {
       notify_ready();
-      announced_ready = true;
+      announced_ready->store(true);
       spdlog::info("ready: Redis connected, metrics on {}", cfg.metrics_listen);
     }
     if (watchdog) notify_watchdog();
     timespec timeout{static_cast<time_t>(tick.count() / 1000), static_cast<long>(tick.count() % 1000) * 1000000L};
     signal_number = sigtimedwait(&handled_signals, nullptr, &timeout);
     if (signal_number == SIGINT || signal_number == SIGTERM) break;
-    if (signal_number == SIGHUP) {
-      notify_reloading();
-      revalidate(a.config);
-      if (announced_ready) notify_ready();
-    }
+    if (signal_number == SIGHUP) (*started)->reload();
   }
   spdlog::info("received {}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   notify_stopping();
@@ -151,7 +145,9 @@ void run(const run_args& a) {
 void add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "run", "Run the live daemon: read case events from Redis streams, watch every open case's SLA "
-             "clocks, write outcomes, notifications and an audit trail, serve Prometheus metrics");
+             "clocks, write outcomes, notifications and an audit trail, serve Prometheus metrics and the case "
+             "API (api.listen). SIGHUP (or POST /api/v1/reload) reloads the rules file: invalid rules are "
+             "refused and the old ones kept; valid ones apply to every open case at once");
   auto a = std::make_shared<run_args>();
   cmd->add_option("--config", a->config, "Daemon config file (YAML; see config/slawatch.yaml)")->required();
   cmd->add_flag("--check", a->check, "Validate the config and the rules it names, then exit 0 (ok) or 1");

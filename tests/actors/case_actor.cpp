@@ -7,6 +7,7 @@
 
 #include "actors/case_actor.hpp"
 #include "rules/load.hpp"
+#include "tests/actors/deterministic_system.hpp"
 
 using namespace slawatch;
 using namespace slawatch::actors;
@@ -14,32 +15,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// caf/test/dsl.hpp reports through CAF's own unit-test engine (unit_test_impl.hpp brings a main),
-// which Catch2 already provides; the deterministic coordinator and its clock are all we need.
-struct deterministic_system {
-  static caf::actor_system_config& configure(caf::actor_system_config& cfg) {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.file-verbosity", caf::atom("quiet"));
-    cfg.set("logger.console-verbosity", caf::atom("quiet"));
-    return cfg;
-  }
-  caf::actor_system_config cfg;
-  caf::actor_system sys{configure(cfg)};
-  caf::scheduler::test_coordinator& sched{dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())};
-  caf::actor_clock::time_point start = sched.clock().now();
-  /// Wall time 2026-03-02T09:00:00Z when the test starts; moves with the test clock.
-  std::chrono::system_clock::time_point wall_start =
-      std::chrono::system_clock::time_point{date::sys_days{date::March / 2 / 2026} + 9h};
-
-  wall_time_source time_source() {
-    return [this] { return wall_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                            sched.clock().now() - start); };
-  }
-  void advance(caf::timespan d) {
-    sched.clock().advance_time(d);
-    sched.run();
-  }
-};
+using slawatch::test::deterministic_system;
 
 const char* rules_text =
     "version: t1\n"
@@ -66,6 +42,7 @@ struct captured {
   std::vector<write_batch> batches;
   std::vector<std::string> closed;
   std::vector<case_archive> retired;
+  std::vector<case_summary> summaries;
   std::vector<rules::record> records_of(const std::string& kind) const {
     std::vector<rules::record> out;
     for (const auto& b : batches)
@@ -92,6 +69,7 @@ caf::behavior fake_router(caf::event_based_actor* self, std::shared_ptr<captured
         self->send(caf::actor_cast<caf::actor>(self->current_sender()), stop_atom::value);
       },
       [=](retired_msg& m) { out->retired.push_back(std::move(m.archive)); },
+      [=](case_summary& s) { out->summaries.push_back(std::move(s)); },
   };
 }
 

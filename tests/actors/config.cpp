@@ -132,4 +132,6 @@ TEST_CASE("the shipped config/slawatch.yaml is valid and documents the defaults"
   CHECK(cfg->streams.input == defaults.streams.input);
   CHECK(cfg->streams.dead_letter == defaults.streams.dead_letter);
   CHECK(cfg->closed_retention == defaults.closed_retention);
+  CHECK(cfg->api.listen == defaults.api.listen);
+  CHECK(cfg->api.token_file.empty());
 }

@@ -68,10 +68,12 @@ write_config() {
   local rules=$1
   shift
   METRICS_PORT=$(free_port)
+  API_PORT=$(free_port)
   {
     echo "rules: $rules"
     echo "redis: {host: 127.0.0.1, port: $REDIS_PORT}"
     echo "metrics: {listen: 127.0.0.1:$METRICS_PORT}"
+    echo "api: {listen: 127.0.0.1:$API_PORT}"
     echo "consumer: it"
     echo "log_level: debug"
     for line in "$@"; do echo "$line"; done

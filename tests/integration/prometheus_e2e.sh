@@ -49,6 +49,7 @@ wait_for() {
 
 redis_port=$(free_port)
 metrics_port=$(free_port)
+api_port=$(free_port)
 prometheus_port=$(free_port)
 
 echo "== redis-server on 127.0.0.1:$redis_port"
@@ -65,6 +66,8 @@ redis:
   port: $redis_port
 metrics:
   listen: 127.0.0.1:$metrics_port
+api:
+  listen: 127.0.0.1:$api_port
 log_level: info
 YAML
 "$slawatch" run --config "$tmp/slawatch.yaml" --check >/dev/null || fail "the test's daemon config does not check"
