@@ -70,6 +70,27 @@ head -n 1 "$WORK/out" | grep -q "^Case CS-20260302-0004: SLA BREACHED (first_res
   fail "slawatch case (breached): $(cat "$WORK/out")"
 "$SLAWATCH" case CS-20260302-0001 --api "$API" --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["case_id"] == "CS-20260302-0001"' ||
   fail "slawatch case --json"
+
+# A reload that moves due times: resolution 1h -> 2h. Open cases get a rules_reloaded audit
+# record (in the audit stream and in the case's trail); the closed case does not.
+sed -i 's/resolution: {target: 1h}/resolution: {target: 2h}/; s/^version: "it"/version: "it-2h"/' "$WORK/rules.yaml"
+[[ $(get -X POST --data '' "$API/api/v1/reload") == 200 ]] || fail "reload: $(cat "$WORK/body")"
+[[ $(field 'd["applied"], d["version"], d["cases"]') == "(True, 'it-2h', 3)" ]] || fail "reload: $(cat "$WORK/body")"
+wait_until 20 bash -c "redis-cli -p $REDIS_PORT --raw XRANGE slawatch:audit - + | grep -q 'CS-20260302-0001:resolution:1:rules_reloaded:it:it-2h:'" ||
+  fail "no rules_reloaded audit record in the audit stream"
+get "$API/api/v1/cases/CS-20260302-0001" >/dev/null
+[[ $(field '[a["action"] for a in d["audit"]].count("rules_reloaded"), d["rules_version"]') == "(1, 'it-2h')" ]] ||
+  fail "the case's trail lacks the reload: $(cat "$WORK/body")"
+if stream_json slawatch:audit | grep -q '"case_id":"CS-20260302-0003".*rules_reloaded'; then
+  fail "a closed case was recomputed"
+fi
+[[ $(get "$API/readyz") == 200 ]] || fail "/readyz after a good reload"
+printf 'policies: [oops\n' >"$WORK/rules.yaml"
+[[ $(get -X POST --data '' "$API/api/v1/reload") == 422 ]] || fail "invalid rules: not 422"
+[[ $(get "$API/readyz") == 503 ]] || fail "/readyz after invalid rules: not 503"
+grep -q '"name":"rules","ok":false' "$WORK/body" || fail "/readyz does not name the rules: $(cat "$WORK/body")"
+write_fast_rules
+
 status=0
 "$SLAWATCH" case CS-20991231-0000 --api "$API" >/dev/null 2>"$WORK/err" || status=$?
 [[ $status == 1 ]] || fail "unknown case: exit $status, not 1"
