@@ -11,6 +11,7 @@
 #include <regex>
 #pragma GCC diagnostic pop
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "rules/calendar.hpp"
@@ -188,19 +190,65 @@ struct clock_defaults {
   std::vector<std::int64_t> warn_at_bp;
 };
 
+/// Records where each YAML document starts and where its first node is; ignores the rest.
+struct document_starts : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  std::vector<YAML::Mark> first_nodes;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node_at(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node_at(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node_at(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node_at(const YAML::Mark& mark) {
+    if (first_nodes.size() < marks.size()) first_nodes.push_back(mark);
+  }
+};
+
 class rules_loader {
  public:
   explicit rules_loader(std::string file_name) : file_(std::move(file_name)) {}
 
   expected<rule_set, std::vector<problem>> load(std::string_view text) {
     try {
-      const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-      if (documents.size() > 1) {
-        report(documents[1], "",
-               "a rules file holds one YAML document; remove the `---` and what "
-               "follows, or merge the documents");
+      const std::string yaml(text);
+      // Not YAML::LoadAll: in yaml-cpp 0.7 it never returns on a `,` outside a flow collection,
+      // which yields empty documents forever without being consumed (found by fuzzing). The
+      // documents are counted first, stopping at the second or when the parser stops advancing.
+      std::istringstream stream(yaml);
+      YAML::Parser parser(stream);
+      document_starts starts;
+      while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
       }
-      read_root(documents.empty() ? YAML::Node() : documents.front());
+      if (starts.marks.size() == 2 && starts.marks[1].pos == starts.marks[0].pos) {
+        const YAML::Mark& at = starts.marks[1];
+        const char c =
+            at.pos >= 0 && static_cast<std::size_t>(at.pos) < yaml.size() ? yaml[at.pos] : ' ';
+        report_at(at, "",
+                  c > 0x20 && c < 0x7f ? std::string("invalid YAML: unexpected `") + c + "`"
+                                       : std::string("invalid YAML: unexpected character"));
+      } else {
+        if (starts.marks.size() == 2) {
+          report_at(starts.first_nodes.size() == 2 ? starts.first_nodes[1] : starts.marks[1], "",
+                    "a rules file holds one YAML document; remove the `---` and what "
+                    "follows, or merge the documents");
+        }
+        read_root(YAML::Load(yaml));  // the first document only
+      }
     } catch (const YAML::Exception& e) {
       // Syntax errors: yaml-cpp stops at the first, so this is the only problem reported.
       report_at(e.mark, "", "invalid YAML: " + e.msg);

@@ -83,7 +83,13 @@ std::optional<instant> parse_iso8601(std::string_view text) {
   if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
   const instant local_as_utc = date::sys_days{ymd} + std::chrono::hours{*hour} +
                                std::chrono::minutes{*minute} + seconds{*second};
-  return local_as_utc - seconds{offset_seconds};
+  const instant utc = local_as_utc - seconds{offset_seconds};
+  // An offset can carry years 0000 and 9999 across the four-digit range; such an instant would
+  // format as `-001-...` or `10000-...`, which nothing reads back (found by fuzzing the decoder).
+  static constexpr instant first{date::sys_days{date::year{0} / 1 / 1}};
+  static constexpr instant last{date::sys_days{date::year{9999} / 12 / 31} + seconds{86399}};
+  if (utc < first || utc > last) return std::nullopt;
+  return utc;
 }
 
 std::string format_iso8601(instant t) {

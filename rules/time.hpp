@@ -17,7 +17,9 @@ using seconds = std::chrono::seconds;
 
 /// Parses ISO 8601 date-time with `Z` or a numeric offset (`+02:00`, `+0200`, `-05`), `T` or a
 /// space between date and time, optional fractional seconds (truncated toward the past).
-/// Returns nothing for anything else, including out-of-range fields (month 13, 25:00).
+/// Returns nothing for anything else, including out-of-range fields (month 13, 25:00) and
+/// instants outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z, which format_iso8601 could not
+/// write back as four-digit years (`0000-01-01T00:30:00+01:00` is year -1 in UTC).
 std::optional<instant> parse_iso8601(std::string_view text);
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.

@@ -345,6 +345,15 @@ TEST_CASE("an empty file, a non-mapping and a second document are refused", "[lo
   CHECK(problems[0].message.find("one YAML document") != std::string::npos);
 }
 
+TEST_CASE("a stray comma is refused, not looped on", "[load][errors]") {
+  // Regression (rules loader fuzzing): yaml-cpp 0.7's LoadAll never returned on these.
+  check_at(only_problem(","), 1, 1, "", "invalid YAML: unexpected `,`");
+  check_at(only_problem("  ,--\n"), 1, 3, "", "invalid YAML: unexpected `,`");
+  const auto problems = problems_of(std::string(minimal_policies) + "---\n,\n");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("one YAML document") != std::string::npos);
+}
+
 TEST_CASE("unknown keys are refused at every level, with a suggestion", "[load][errors]") {
   SECTION("top level") {
     check_at(only_problem(std::string("polices: []\n") + minimal_policies), 1, 1, "polices",

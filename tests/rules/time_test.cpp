@@ -70,6 +70,21 @@ TEST_CASE("parse_iso8601 rejects malformed and out-of-range text", "[time]") {
   }
 }
 
+TEST_CASE("parse_iso8601 keeps to the years format_iso8601 can write", "[time]") {
+  // Regression (decoder fuzzing): an offset moved these outside 0000..9999 in UTC, and the
+  // event they came in could not be encoded back.
+  CHECK_FALSE(parse_iso8601("0000-01-01T00:00:00+01:00").has_value());
+  CHECK_FALSE(parse_iso8601("9999-12-31T23:30:00-01:00").has_value());
+  const auto first = parse_iso8601("0000-01-01T01:00:00+01:00");
+  const auto last = parse_iso8601("9999-12-31T22:59:59-01:00");
+  REQUIRE(first);
+  REQUIRE(last);
+  CHECK(format_iso8601(*first) == "0000-01-01T00:00:00Z");
+  CHECK(format_iso8601(*last) == "9999-12-31T23:59:59Z");
+  CHECK(parse_iso8601(format_iso8601(*first)) == first);
+  CHECK(parse_iso8601(format_iso8601(*last)) == last);
+}
+
 TEST_CASE("format_iso8601 writes UTC with Z and round-trips", "[time]") {
   CHECK(format_iso8601(at(2025_y / 9 / 12, 14, 3, 0)) == "2025-09-12T14:03:00Z");
   CHECK(format_iso8601(at(2026_y / 1 / 1, 0, 0, 0)) == "2026-01-01T00:00:00Z");
