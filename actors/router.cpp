@@ -13,8 +13,11 @@ using router_ptr = caf::stateful_actor<router_state>*;
 
 caf::actor spawn_case(router_ptr self, case_archive start) {
   const auto id = start.case_id;
-  auto actor = self->spawn<caf::linked>(case_actor, std::move(start), self->state.deps,
-                                        caf::actor_cast<caf::actor>(self));
+  // Monitored, not linked: each link is also an entry in the router's own attachable list, which
+  // CAF 0.17 scans linearly whenever a linked actor ends, so every closed case cost O(open cases)
+  // (perf: detach_impl + actor_addr::compare, 9 % of the daemon's CPU at 20 k open cases).
+  auto actor = self->spawn<caf::monitored>(case_actor, std::move(start), self->state.deps,
+                                           caf::actor_cast<caf::actor>(self));
   self->state.live.emplace(id, actor);
   return actor;
 }
@@ -63,7 +66,7 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
                            std::chrono::seconds closed_retention) {
   self->state.deps = std::move(deps);
   self->state.closed_retention = closed_retention;
-  self->set_exit_handler([=](caf::exit_msg& msg) {
+  self->set_down_handler([=](caf::down_msg& msg) {
     if (msg.reason == caf::exit_reason::normal) return;  // a retired case actor
     auto& live = self->state.live;
     for (auto it = live.begin(); it != live.end(); ++it) {
@@ -74,6 +77,11 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
       live.erase(it);
       return;
     }
+  });
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    if (msg.reason == caf::exit_reason::normal) return;
+    // The router ends, and its case actors with it (they are not linked to it).
+    for (const auto& [id, actor] : self->state.live) self->send_exit(actor, msg.reason);
     self->quit(msg.reason);
   });
   self->delayed_send(self, closed_sweep_interval, sweep_atom::value);

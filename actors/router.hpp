@@ -51,7 +51,9 @@ worklist_reply select_worklist(const std::unordered_map<std::string, case_summar
 /// case opened again), `sweep_atom`, `case_summary` (from a case actor: the worklist entry),
 /// `case_atom, case_id` (replies a case_detail, found = false for an unknown case),
 /// `worklist_query` (replies a worklist_reply) and `rules_changed_msg` (use the new rules for
-/// new case actors and pass them to every live one; replies the number of live cases, uint64). Case actors are linked: they end with the router.
+/// new case actors and pass them to every live one; replies the number of live cases, uint64).
+/// Case actors are monitored (a failed one is forgotten until its next event) and are sent
+/// the router's exit reason when it ends.
 caf::behavior router_actor(caf::stateful_actor<router_state>* self,
                            std::shared_ptr<const case_actor_deps> deps,
                            std::chrono::seconds closed_retention);
