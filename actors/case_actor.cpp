@@ -246,18 +246,16 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
       },
       [=](rules_changed_msg& msg) {
         auto& st = self->state;
-        if (!msg.rules || msg.rules == st.deps->rules) return;
+        if (!msg.deps || msg.deps->rules == st.deps->rules) return;
         write_batch batch;
         if (!st.data.events.empty()) {
-          for (auto& r : reload_audit(st.data.events, *st.deps->rules, *msg.rules, msg.at)) {
+          for (auto& r : reload_audit(st.data.events, *st.deps->rules, *msg.deps->rules, msg.at)) {
             if (!st.data.emitted.insert(r.id).second) continue;
             st.data.reload_audit.push_back(r);
             batch.records.push_back(std::move(r));
           }
         }
-        auto deps = std::make_shared<case_actor_deps>(*st.deps);
-        deps->rules = std::move(msg.rules);
-        st.deps = std::move(deps);
+        st.deps = std::move(msg.deps);
         if (!batch.records.empty()) self->send(st.deps->writer, std::move(batch));
         // Due times may have moved either way: what is due now is written, the timer re-armed.
         st.armed_for.reset();

@@ -76,11 +76,15 @@ struct retired_msg {
   case_archive archive;
 };
 
+struct case_actor_deps;  // actors/case_actor.hpp
+
 /// service -> router -> case actors: a validated rules file replaces the one in use. Case actors
 /// recompute their clocks under it as of `at` (one instant for every case, so audit ids agree).
 struct rules_changed_msg {
   std::shared_ptr<const rules::rule_set> rules;
   rules::instant at;
+  /// Set by the router: the dependencies with the new rules, one object shared by every case.
+  std::shared_ptr<const case_actor_deps> deps;
 };
 
 /// case actor -> router: what the supervisor's worklist shows of a case. Sent only when it

@@ -173,6 +173,7 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
         auto deps = std::make_shared<case_actor_deps>(*st.deps);
         deps->rules = msg.rules;
         st.deps = std::move(deps);
+        msg.deps = st.deps;
         for (const auto& [id, actor] : st.live) self->send(actor, msg);
         return st.live.size();
       },

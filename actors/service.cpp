@@ -94,7 +94,7 @@ reload_outcome service::reload() {
     bool answered = false;
     // The router applies it between two messages: events before it use the old rules, events
     // after it the new ones; nothing waits longer than one message.
-    self->request(p.router, caf::infinite, rules_changed_msg{next, at})
+    self->request(p.router, caf::infinite, rules_changed_msg{next, at, nullptr})
         .receive([&](std::uint64_t cases) {
                    outcome.cases = cases;
                    answered = true;

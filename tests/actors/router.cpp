@@ -112,7 +112,7 @@ struct fixture : test::deterministic_system {
   }
   std::uint64_t reload(std::shared_ptr<const rules::rule_set> next) {
     const auto at = std::chrono::floor<std::chrono::seconds>(time_source()());
-    return ask<std::uint64_t>(rules_changed_msg{std::move(next), at});
+    return ask<std::uint64_t>(rules_changed_msg{std::move(next), at, nullptr});
   }
 };
 
