@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "rules/duration.hpp"
+#include "rules/partition.hpp"
 
 namespace slawatch::actors {
 
@@ -159,7 +160,8 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
                     if (k == "db") r.integer(x, p, cfg.redis.db, 0, 1000000);
                   });
           } else if (key == "streams") {
-            r.map(v, path, {"input", "group", "outcomes", "notifications", "audit", "dead_letter", "start_from"},
+            r.map(v, path, {"input", "group", "outcomes", "notifications", "audit", "dead_letter", "start_from",
+                     "partitions"},
                   [&](const std::string& k, const YAML::Node& x, const std::string& p) {
                     if (k == "input") {
                       if (x.IsScalar()) {
@@ -183,6 +185,7 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
                     if (k == "audit") r.text(x, p, cfg.streams.audit);
                     if (k == "dead_letter") r.text(x, p, cfg.streams.dead_letter);
                     if (k == "start_from") r.one_of(x, p, cfg.streams.start_from, {"beginning", "new"});
+                    if (k == "partitions") r.integer(x, p, cfg.streams.partitions, 0, 4096);
                   });
           } else if (key == "consumer") {
             r.text(v, path, cfg.consumer, true);
@@ -231,6 +234,13 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
                      ") needs a bearer token: set api.token_file, or listen on 127.0.0.1");
   }
   if (!r.problems().empty()) return result::failure(r.problems());
+  if (cfg.streams.partitions > 0) {
+    std::vector<std::string> partitioned;
+    for (const auto& base : cfg.streams.input)
+      for (std::uint32_t p = 0; p < cfg.streams.partitions; ++p)
+        partitioned.push_back(rules::partition_stream(base, p));
+    cfg.streams.input = std::move(partitioned);
+  }
   cfg.api.token_file = resolve(file_name, cfg.api.token_file);
   cfg.rules_path = resolve(file_name, cfg.rules_path);
   cfg.redis.password_file = resolve(file_name, cfg.redis.password_file);

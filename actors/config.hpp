@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ struct streams_config {
   /// Where a consumer group created by the daemon starts: `beginning` (every entry already in
   /// the stream) or `new` (only entries added later).
   std::string start_from = "beginning";
+  /// `streams.partitions`: 0 (default) reads `input` as named; N > 0 splits each input stream
+  /// into N partition streams `<input>:0` .. `<input>:N-1` (rules/partition.hpp says which case
+  /// goes where), and `input` then holds those names, the first input's partitions first.
+  std::uint32_t partitions = 0;
 };
 
 /// The case API (actors/case_api.hpp): `api.listen`, `api.token_file`.

@@ -31,6 +31,7 @@ void add_import_command(CLI::App& app);
 void add_run_command(CLI::App& app);       // daemon/run_command.cpp
 void add_generate_command(CLI::App& app);  // daemon/generate_command.cpp
 void add_case_command(CLI::App& app);      // daemon/case_command.cpp
+void add_publish_command(CLI::App& app);   // daemon/publish_command.cpp
 #endif
 #ifdef SLAWATCH_WITH_BRIDGE
 void add_bridge_command(CLI::App& app);  // daemon/bridge_command.cpp

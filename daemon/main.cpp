@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   slawatch::cli::add_run_command(app);
   slawatch::cli::add_generate_command(app);
   slawatch::cli::add_case_command(app);
+  slawatch::cli::add_publish_command(app);
 #endif
 #ifdef SLAWATCH_WITH_BRIDGE
   slawatch::cli::add_bridge_command(app);

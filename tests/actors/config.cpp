@@ -135,3 +135,17 @@ TEST_CASE("the shipped config/slawatch.yaml is valid and documents the defaults"
   CHECK(cfg->api.listen == defaults.api.listen);
   CHECK(cfg->api.token_file.empty());
 }
+
+TEST_CASE("streams.partitions splits each input into partition streams", "[config]") {
+  auto cfg = parse_config("rules: r.yaml\nstreams: {input: [a, b], partitions: 3}\n", "c.yaml");
+  REQUIRE(cfg);
+  CHECK(cfg->streams.partitions == 3);
+  CHECK(cfg->streams.input == std::vector<std::string>{"a:0", "a:1", "a:2", "b:0", "b:1", "b:2"});
+  auto none = parse_config("rules: r.yaml\nstreams: {partitions: 0}\n", "c.yaml");
+  REQUIRE(none);
+  CHECK(none->streams.input == std::vector<std::string>{"slawatch:events"});
+  auto bad = parse_config("rules: r.yaml\nstreams: {partitions: -1}\n", "c.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().front().path == "streams.partitions");
+  CHECK(bad.error().front().line == 2);
+}
