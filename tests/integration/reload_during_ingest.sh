@@ -82,7 +82,7 @@ for ((c = 0; c < chunks; c++)); do
       grep -q 'rules.yaml:[0-9]*:[0-9]*' "$WORK/reload.json" || fail "no file:line:col: $(cat "$WORK/reload.json")"
       code=$(curl -s -o "$WORK/ready.json" -w '%{http_code}' "$API/readyz")
       [[ $code == 503 ]] || fail "/readyz after invalid rules: $code"
-      python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["name"] for c in d["checks"] if not c["ok"]] == ["rules"], d' \
+      python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "rules" in [c["name"] for c in d["checks"] if not c["ok"]], d' \
         "$WORK/ready.json" || fail "/readyz does not name the rules: $(cat "$WORK/ready.json")"
     else
       [[ $code == 200 ]] || fail "valid rules: POST /api/v1/reload answered $code: $(cat "$WORK/reload.json")"
