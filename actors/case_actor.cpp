@@ -6,6 +6,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/alert.hpp"
+
 namespace slawatch::actors {
 
 namespace {
@@ -62,6 +64,7 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
 
   write_batch batch;
   batch.acks = std::move(acks);
+  batch.context = context_of(view.attrs);
   for (auto& r : view.records) {
     if (!st.data.emitted.insert(r.id).second) continue;
     stats.record_emitted(labels, r);

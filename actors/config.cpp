@@ -120,6 +120,76 @@ std::string resolve(const std::string& config_file, const std::string& path) {
   return (dir / p).lexically_normal().string();
 }
 
+bool is_http_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
+
+void read_notify(reader& r, const YAML::Node& node, const std::string& path, notify_config& out) {
+  r.map(node, path,
+        {"alertmanagers", "resend_interval", "webhook_secret_file", "routing_key_files", "retries", "backoff",
+         "backoff_max", "timeout", "dead_letter", "key_prefix", "sent_ttl", "case_api_base"},
+        [&](const std::string& k, const YAML::Node& x, const std::string& p) {
+          if (k == "alertmanagers") {
+            if (!x.IsSequence()) {
+              r.problem_at(x, p, "expected a list of Alertmanager URLs, e.g. [http://127.0.0.1:9093]");
+              return;
+            }
+            out.alertmanagers.clear();
+            for (std::size_t i = 0; i < x.size(); ++i) {
+              const auto item_path = p + "[" + std::to_string(i) + "]";
+              std::string url;
+              r.text(x[i], item_path, url);
+              if (url.empty()) continue;
+              if (!is_http_url(url)) {
+                r.problem_at(x[i], item_path, "expected an http:// or https:// URL");
+                continue;
+              }
+              out.alertmanagers.push_back(url);
+            }
+          }
+          if (k == "resend_interval") {
+            r.duration(x, p, out.resend_interval);
+            if (out.resend_interval.count() < 1) r.problem_at(x, p, "must be at least 1s");
+          }
+          if (k == "webhook_secret_file") r.text(x, p, out.webhook_secret_file, true);
+          if (k == "routing_key_files") {
+            if (!x.IsMap()) {
+              r.problem_at(x, p, "expected receiver names mapped to files, e.g. {on-call: pagerduty.key}");
+              return;
+            }
+            for (auto it = x.begin(); it != x.end(); ++it) {
+              const std::string receiver = it->first.IsScalar() ? it->first.Scalar() : std::string{};
+              std::string file;
+              r.text(it->second, p + "." + receiver, file);
+              if (!receiver.empty() && !file.empty()) out.routing_key_files[receiver] = file;
+            }
+          }
+          if (k == "retries") r.integer(x, p, out.retries, 0, 100);
+          if (k == "backoff") {
+            r.duration(x, p, out.backoff);
+            if (out.backoff.count() < 1) r.problem_at(x, p, "must be at least 1s");
+          }
+          if (k == "backoff_max") r.duration(x, p, out.backoff_max);
+          if (k == "timeout") {
+            r.duration(x, p, out.timeout);
+            if (out.timeout.count() < 1) r.problem_at(x, p, "must be at least 1s");
+          }
+          if (k == "dead_letter") r.text(x, p, out.dead_letter);
+          if (k == "key_prefix") r.text(x, p, out.key_prefix);
+          if (k == "sent_ttl") {
+            r.duration(x, p, out.sent_ttl);
+            if (out.sent_ttl.count() < 60) r.problem_at(x, p, "must be at least 1m");
+          }
+          if (k == "case_api_base") {
+            r.text(x, p, out.case_api_base, true);
+            if (!out.case_api_base.empty() && !is_http_url(out.case_api_base))
+              r.problem_at(x, p, "expected an http:// or https:// URL, or \"\" for no links");
+          }
+        });
+  const YAML::Node& const_node = node;  // const: looking a key up must not add it
+  if (node.IsMap() && out.backoff_max < out.backoff)
+    r.problem_at(const_node["backoff_max"] ? const_node["backoff_max"] : node, path + ".backoff_max",
+                 "must be at least backoff (" + rules::format_duration(out.backoff.count()) + ")");
+}
+
 }  // namespace
 
 bool is_loopback_listen(const std::string& listen) {
@@ -148,7 +218,7 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
   }
   r.map(root, "",
         {"redis", "streams", "consumer", "batch_size", "max_in_flight", "metrics", "rules", "log_level",
-         "closed_retention", "shutdown_timeout", "api"},
+         "closed_retention", "shutdown_timeout", "api", "notify"},
         [&](const std::string& key, const YAML::Node& v, const std::string& path) {
           if (key == "redis") {
             r.map(v, path, {"host", "port", "user", "password_file", "db"},
@@ -218,6 +288,8 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
             r.duration(v, path, cfg.closed_retention);
           } else if (key == "shutdown_timeout") {
             r.duration(v, path, cfg.shutdown_timeout);
+          } else if (key == "notify") {
+            read_notify(r, v, path, cfg.notify);
           }
         });
   if (!has_rules) r.problem_at(root, "rules", "missing: the path of the rules file");
@@ -244,6 +316,8 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
   cfg.api.token_file = resolve(file_name, cfg.api.token_file);
   cfg.rules_path = resolve(file_name, cfg.rules_path);
   cfg.redis.password_file = resolve(file_name, cfg.redis.password_file);
+  cfg.notify.webhook_secret_file = resolve(file_name, cfg.notify.webhook_secret_file);
+  for (auto& [receiver, file] : cfg.notify.routing_key_files) file = resolve(file_name, file);
   return cfg;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,30 @@ struct api_config {
 /// Whether HOST of a HOST:PORT address is a loopback address (127.0.0.0/8, ::1, localhost).
 bool is_loopback_listen(const std::string& listen);
 
+/// Where notifications go (the `notify:` section). Nothing is sent unless `alertmanagers` or
+/// `webhook_secret_file` is set: the notification stream is written either way.
+struct notify_config {
+  std::vector<std::string> alertmanagers;  ///< base URLs, e.g. `http://127.0.0.1:9093`
+  /// Active alerts are posted again this often, with `endsAt` four periods ahead, so the alerts
+  /// of a daemon that died expire by themselves.
+  std::chrono::seconds resend_interval{60};
+  std::string webhook_secret_file;  ///< HMAC key of webhook signatures; resolved like the rules path
+  /// PagerDuty routing (integration) keys by receiver name, each read from a file: secrets stay
+  /// out of the rules file.
+  std::map<std::string, std::string> routing_key_files;
+  int retries = 5;                         ///< attempts after the first before dead-lettering
+  std::chrono::seconds backoff{1};         ///< first retry delay, doubled each time
+  std::chrono::seconds backoff_max{60};    ///< longest retry delay
+  std::chrono::seconds timeout{5};         ///< connect and read timeout of one HTTP request
+  std::string dead_letter = "slawatch:notify-dead-letter";  ///< stream of deliveries that failed
+  std::string key_prefix = "slawatch:notify";  ///< `<prefix>:sent:<receiver>:<id>` send markers
+  std::chrono::seconds sent_ttl{30 * 24 * 3600};  ///< how long a send marker is kept
+  std::string case_api_base = "http://127.0.0.1:9465";  ///< links in alerts; empty: no link
+
+  /// Whether anything can be sent at all.
+  bool enabled() const { return !alertmanagers.empty() || !webhook_secret_file.empty(); }
+};
+
 struct daemon_config {
   std::string file;  ///< the file it was read from
   redis_config redis;
@@ -61,6 +86,7 @@ struct daemon_config {
   std::string log_level = "info";
   std::chrono::seconds closed_retention{24 * 3600};
   std::chrono::seconds shutdown_timeout{30};
+  notify_config notify;
 };
 
 /// Parses and validates a config file's text. Relative paths are resolved against the

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ using acked_atom = caf::atom_constant<caf::atom("acked")>;      ///< writer -> i
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;      ///< router: expire closed cases
 using case_atom = caf::atom_constant<caf::atom("case")>;        ///< API -> router: one case's detail
 using worklist_atom = caf::atom_constant<caf::atom("worklist")>;  ///< API -> router: the worklist
+using resend_atom = caf::atom_constant<caf::atom("resend")>;    ///< notifier: re-post active alerts
+using retry_atom = caf::atom_constant<caf::atom("retry")>;      ///< notifier: try a delivery again
 
 /// Where an input event came from, to acknowledge it once its effects are written.
 struct entry_ref {
@@ -44,10 +47,26 @@ struct case_event_msg {
   entry_ref source;
 };
 
+/// What an alert says about its case besides the record: raw attribute values (not the bounded
+/// metric labels, so routing on a team works for every team). Never personal data.
+struct case_context {
+  std::string priority;  ///< upper-case, e.g. `P1`; empty when the case has none
+  std::string team;
+  std::string channel;
+};
+
 /// case actor -> writer: records to append, then input entries to acknowledge.
 struct write_batch {
   std::vector<rules::record> records;
   std::vector<entry_ref> acks;
+  case_context context;  ///< of the case the records belong to (for the notifier)
+};
+
+/// writer -> notifier: notification records and the audit records that end alerts (clock
+/// stopped, case resolved or closed), sent only once they are written to Redis.
+struct notify_batch {
+  std::vector<rules::record> records;     ///< in the order they were written
+  std::map<std::string, case_context> cases;  ///< by case id
 };
 
 /// ingest -> writer: an entry that cannot be applied, written to the dead-letter stream with
@@ -143,5 +162,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::worklist_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::worklist_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::case_event_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::write_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::notify_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::dead_letter_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::retired_msg)

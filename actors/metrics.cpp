@@ -137,7 +137,24 @@ metrics::metrics(const std::string& build_version, const rules::rule_set& rules)
       redis_connected_(BuildGauge()
                            .Name("slawatch_redis_connected")
                            .Help("1 while the Redis connection is up")
-                           .Register(*registry_)) {
+                           .Register(*registry_)),
+      notify_deliveries_(BuildCounter()
+                             .Name("slawatch_notify_deliveries_total")
+                             .Help("Notifier deliveries by receiver, channel and result")
+                             .Register(*registry_)),
+      notify_request_seconds_(BuildHistogram()
+                                  .Name("slawatch_notify_request_seconds")
+                                  .Help("Wall time of one HTTP request to Alertmanager or a webhook")
+                                  .Register(*registry_)),
+      notify_due_to_sent_seconds_(BuildHistogram()
+                                      .Name("slawatch_notify_due_to_sent_seconds")
+                                      .Help("Wall time a notification was first delivered minus its due time")
+                                      .Register(*registry_)),
+      notify_active_alerts_(BuildGauge()
+                                .Name("slawatch_notify_active_alerts")
+                                .Help("Alerts the notifier keeps re-sending to Alertmanager")
+                                .Register(*registry_)
+                                .Add({})) {
   BuildGauge()
       .Name("slawatch_build_info")
       .Help("The slawatch version; always 1")
@@ -269,6 +286,21 @@ void metrics::record_written(const std::string& record_kind, double count) {
 void metrics::redis_error(const std::string& connection) {
   redis_errors_.Add({{"connection", connection}}).Increment();
 }
+
+void metrics::notify_delivery(const std::string& receiver, const std::string& channel, const std::string& result) {
+  notify_deliveries_.Add({{"receiver", bounded("receiver", receiver)}, {"channel", channel}, {"result", result}})
+      .Increment();
+}
+
+void metrics::notify_request(const std::string& channel, std::chrono::duration<double> took) {
+  notify_request_seconds_.Add({{"channel", channel}}, lag_buckets_).Observe(std::max(0.0, took.count()));
+}
+
+void metrics::notify_due_to_sent(const std::string& channel, std::chrono::duration<double> delay) {
+  notify_due_to_sent_seconds_.Add({{"channel", channel}}, lag_buckets_).Observe(std::max(0.0, delay.count()));
+}
+
+void metrics::set_notify_active_alerts(double count) { notify_active_alerts_.Set(count); }
 
 void metrics::redis_connected(const std::string& connection, bool up) {
   redis_connected_.Add({{"connection", connection}}).Set(up ? 1 : 0);

@@ -36,11 +36,21 @@
 // slawatch_case_actors                      gauge      -                                              live case actors (open cases and closed ones still handling events)
 // slawatch_records_written_total            counter    record                                         entries written to output streams; record = outcome |
 //                                                                                                     notification | audit | dead_letter
-// slawatch_redis_errors_total               counter    connection                                     Redis errors (connection = reader | writer); each one drops the
-//                                                                                                     connection and reconnects with backoff
+// slawatch_redis_errors_total               counter    connection                                     Redis errors (connection = reader | writer | notifier); each one drops
+//                                                                                                     the connection and reconnects with backoff
 // slawatch_redis_connected                  gauge      connection                                     1 while the connection is up
+// slawatch_notify_deliveries_total          counter    receiver, channel, result                      notifier deliveries; channel = alertmanager | webhook; result =
+//                                                                                                     sent (first delivery) | retried (an attempt failed, retrying) |
+//                                                                                                     failed (dead-lettered) | duplicate (already sent before a
+//                                                                                                     restart, not sent again) | unconfigured (no channel for the
+//                                                                                                     receiver) | resolved | resent | resend_failed
+// slawatch_notify_request_seconds           histogram  channel                                        wall time of one HTTP request to Alertmanager or a webhook
+// slawatch_notify_due_to_sent_seconds       histogram  channel                                        wall time a notification was first delivered minus its due
+//                                                                                                     time `at` (includes retries)
+// slawatch_notify_active_alerts             gauge      -                                              alerts the notifier keeps re-sending to Alertmanager
 //
-// Label values are bounded: never case or customer IDs. priority is P1..P4, `none` or `other`;
+// Label values are bounded: never case or customer IDs. receiver keeps at most `max_label_values`
+// names (the rules name them). priority is P1..P4, `none` or `other`;
 // team, channel, status and policy keep at most `max_label_values` distinct values each, later
 // ones are reported as `other`; an empty value is `none`.
 #pragma once
@@ -130,6 +140,11 @@ class metrics {
   void record_written(const std::string& record_kind, double count);
   void redis_error(const std::string& connection);
   void redis_connected(const std::string& connection, bool up);
+  /// A notifier delivery outcome (see the table above for `channel` and `result`).
+  void notify_delivery(const std::string& receiver, const std::string& channel, const std::string& result);
+  void notify_request(const std::string& channel, std::chrono::duration<double> took);
+  void notify_due_to_sent(const std::string& channel, std::chrono::duration<double> delay);
+  void set_notify_active_alerts(double count);
   /// Whether the reader connection is up and its consumer group exists (thread-safe). The writer
   /// connects on its first batch, so it is not part of readiness.
   bool redis_up() const noexcept { return reader_up_.load(); }
@@ -163,6 +178,10 @@ class metrics {
   prometheus::Family<prometheus::Counter>& records_written_;
   prometheus::Family<prometheus::Counter>& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
+  prometheus::Family<prometheus::Counter>& notify_deliveries_;
+  prometheus::Family<prometheus::Histogram>& notify_request_seconds_;
+  prometheus::Family<prometheus::Histogram>& notify_due_to_sent_seconds_;
+  prometheus::Gauge& notify_active_alerts_;
   std::atomic<bool> reader_up_{false};
   prometheus::Family<prometheus::Gauge>* rules_info_ = nullptr;
   prometheus::Gauge* rules_version_gauge_ = nullptr;  // guarded by label_mutex_

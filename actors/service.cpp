@@ -12,6 +12,7 @@
 
 #include "actors/case_actor.hpp"
 #include "actors/ingest.hpp"
+#include "actors/notifier.hpp"
 #include "actors/router.hpp"
 #include "actors/writer.hpp"
 #include "rules/load.hpp"
@@ -30,6 +31,7 @@ struct service::impl {
   std::unique_ptr<prometheus::Exposer> exposer;
   caf::actor_system_config caf_config;
   std::unique_ptr<caf::actor_system> system;
+  caf::actor notifier;  ///< none when nothing is configured to page
   caf::actor writer;
   caf::actor router;
   caf::actor ingest;
@@ -152,7 +154,17 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   auto& sys = *p->system;
 
   redis_endpoint endpoint{cfg.redis.host, cfg.redis.port, cfg.redis.user, p->opts.redis_password, cfg.redis.db};
-  writer_settings ws{endpoint, cfg.streams, cfg.batch_size, cfg.shutdown_timeout};
+  writer_settings ws{endpoint, cfg.streams, cfg.batch_size, cfg.shutdown_timeout, {}};
+  if (cfg.notify.enabled()) {
+    notifier_settings ns{endpoint, cfg.notify, p->opts.rules, p->opts.webhook_secret, p->opts.routing_keys};
+    p->notifier = sys.spawn<caf::detached>(notifier_actor, ns, p->stats, p->opts.now, httplib_transport());
+    ws.notifier = p->notifier;
+    spdlog::info("notifications: {} Alertmanager(s), webhooks {}", cfg.notify.alertmanagers.size(),
+                 p->opts.webhook_secret.empty() ? "unsigned ones disabled (no notify.webhook_secret_file)" : "signed");
+  } else {
+    spdlog::info("notifications: none configured (notify.alertmanagers, notify.webhook_secret_file); "
+                 "they are only written to {}", cfg.streams.notifications);
+  }
   p->writer = sys.spawn<caf::detached>(writer_actor, ws, p->stats, p->opts.now);
 
   auto deps = std::make_shared<case_actor_deps>();
@@ -198,6 +210,10 @@ bool service::stop() {
   self->wait_for(p.ingest);
   caf::anon_send(p.writer, stop_atom::value);
   self->wait_for(p.writer);
+  if (p.notifier) {
+    caf::anon_send(p.notifier, stop_atom::value);  // after what the writer's last flush sent it
+    self->wait_for(p.notifier);
+  }
   caf::anon_send_exit(p.router, caf::exit_reason::user_shutdown);
   self->wait_for(p.router);
   const bool drained = p.drained->load();

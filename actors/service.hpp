@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ class service {
   struct options {
     daemon_config config;  ///< `consumer` must be set
     std::string redis_password;
+    std::string webhook_secret;                      ///< notify.webhook_secret_file's content
+    std::map<std::string, std::string> routing_keys;  ///< PagerDuty routing keys by receiver
     std::shared_ptr<const rules::rule_set> rules;
     std::string version;
     wall_time_source now;

@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/alert.hpp"
 #include "rules/codec.hpp"
 
 namespace slawatch::actors {
@@ -77,9 +78,20 @@ bool write_pending(writer_state& st) {
       st.stats->notification_delay(wall_now - std::chrono::system_clock::time_point{r.at});
   }
   for (const auto& [kind, count] : written) st.stats->record_written(kind, count);
+  if (st.settings.notifier) {
+    // Only now that they are durable: nothing is paged that a restart would not know about.
+    notify_batch to_notify;
+    for (auto& r : st.records)
+      if (r.type == rules::record::kind::notification || ended_by(r)) to_notify.records.push_back(std::move(r));
+    if (!to_notify.records.empty()) {
+      to_notify.cases = std::move(st.contexts);
+      caf::anon_send(st.settings.notifier, std::move(to_notify));
+    }
+  }
   for (const auto& d : st.dead_letters) st.stats->dead_letter(d.reason);
   if (!st.dead_letters.empty()) st.stats->record_written("dead_letter", static_cast<double>(st.dead_letters.size()));
   st.records.clear();
+  st.contexts.clear();
   st.dead_letters.clear();
   st.acks.clear();
   st.retry.reset();
@@ -168,7 +180,11 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
   return {
       [=](write_batch& batch) {
         auto& st = self->state;
-        for (auto& r : batch.records) st.records.push_back(std::move(r));
+        for (auto& r : batch.records) {
+          if (st.settings.notifier && r.type == rules::record::kind::notification)
+            st.contexts[r.case_id] = batch.context;
+          st.records.push_back(std::move(r));
+        }
         for (auto& a : batch.acks) st.acks.push_back(std::move(a));
         schedule_flush(self);
       },

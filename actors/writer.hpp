@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,9 @@ struct writer_settings {
   streams_config streams;
   std::size_t max_batch = 256;  ///< flush at once when this many records and acks wait
   std::chrono::seconds shutdown_timeout{30};
+  /// Sent a `notify_batch` of what the notifier needs once it is written; none: notifications
+  /// are only written to their stream.
+  caf::actor notifier;
 };
 
 struct writer_state {
@@ -49,6 +53,7 @@ struct writer_state {
   std::vector<rules::record> records;
   std::vector<dead_letter_msg> dead_letters;
   std::vector<entry_ref> acks;
+  std::map<std::string, case_context> contexts;  ///< of the cases with pending notification records
   bool flush_scheduled = false;
   bool waiting_to_retry = false;
   static inline const char* name = "slawatch.writer";

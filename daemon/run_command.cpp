@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -74,6 +75,18 @@ void run(const run_args& a) {
       throw command_exit{1};
     }
   }
+  // Notification secrets are read at start, like the password, so `--check` finds a missing file.
+  const auto read_secret = [&](const char* key, const std::string& path) {
+    auto secret = read_referenced_file(a.config, key, path);
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+  };
+  std::string webhook_secret;
+  if (!cfg.notify.webhook_secret_file.empty())
+    webhook_secret = read_secret("notify.webhook_secret_file", cfg.notify.webhook_secret_file);
+  std::map<std::string, std::string> routing_keys;
+  for (const auto& [receiver, file] : cfg.notify.routing_key_files)
+    routing_keys[receiver] = read_secret("notify.routing_key_files", file);
   if (a.check) {
     std::cout << a.config << ": ok: rules " << cfg.rules_path << " version " << loaded->version << ", "
               << loaded->policies.size() << " policies; redis " << cfg.redis.host << ':' << cfg.redis.port
@@ -98,6 +111,8 @@ void run(const run_args& a) {
   actors::service::options opts;
   opts.config = cfg;
   opts.redis_password = std::move(password);
+  opts.webhook_secret = std::move(webhook_secret);
+  opts.routing_keys = std::move(routing_keys);
   opts.rules = std::make_shared<const rules::rule_set>(std::move(*loaded));
   opts.version = SLAWATCH_VERSION;
   opts.now = [] { return std::chrono::system_clock::now(); };

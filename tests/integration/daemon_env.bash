@@ -13,6 +13,7 @@ DAEMON_PID=""
 
 cleanup() {
   local status=$?
+  set +e  # a `wait` on a killed process returns 143: that must not end the clean-up half way
   [[ -n "$DAEMON_PID" ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
   [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
   if [[ $status -ne 0 && -f "$WORK/daemon.log" ]]; then
