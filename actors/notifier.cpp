@@ -197,15 +197,25 @@ void report_unconfigured(notifier_state& st, const std::string& receiver, const 
     spdlog::warn("notifier: receiver {} cannot be paged by {}: {} (reported once)", receiver, channel, why);
 }
 
+/// The receiver of this name in the rules in use, else in the rules before the last reload.
+const rules::receiver* receiver_named(const notifier_state& st, const std::string& name) {
+  for (const auto* rules : {st.settings.rules.get(), st.previous_rules.get()}) {
+    if (rules == nullptr) continue;
+    auto it = rules->receivers.find(name);
+    if (it != rules->receivers.end()) return &it->second;
+  }
+  return nullptr;
+}
+
 /// Pages one receiver of a new notification on each of its channels.
 void page(notifier_ptr self, const rules::record& n, const case_context& context, const std::string& name) {
   auto& st = self->state;
-  const auto found = st.settings.rules->receivers.find(name);
-  if (found == st.settings.rules->receivers.end()) {
+  const rules::receiver* found = receiver_named(st, name);
+  if (found == nullptr) {
     report_unconfigured(st, name, webhook_channel, "not defined in the rules");
     return;
   }
-  const rules::receiver& r = found->second;
+  const rules::receiver& r = *found;
 
   if (r.alertmanager_severity) {
     if (st.settings.config.alertmanagers.empty()) {
@@ -281,11 +291,12 @@ void end_alerts(notifier_ptr self, const alert_scope& scope) {
       continue;
     }
     for (const auto& [name, n] : it->second) {
-      const auto& r = st.settings.rules->receivers.at(name);
+      const rules::receiver* r = receiver_named(st, name);
+      if (r == nullptr || !r->webhook_url) continue;  // gone from the rules since it was paged
       const auto key = marker_key(st, name, webhook_channel, clock_key(n) + ":resolve");
       if (claim(st, key) == claim_result::done) continue;
       delivery d;
-      d.post = pagerduty_event(*r.webhook_url, st.settings.routing_keys.at(name), n, {}, {}, true);
+      d.post = pagerduty_event(*r->webhook_url, st.settings.routing_keys.at(name), n, {}, {}, true);
       d.channel = webhook_channel;
       d.receiver = name;
       d.result = "resolved";
@@ -386,6 +397,11 @@ caf::behavior notifier_actor(notifier_ptr self, notifier_settings settings, std:
           }
         }
         arm_resend(self);
+      },
+      [=](rules_changed_msg& changed) {
+        auto& st = self->state;
+        st.previous_rules = std::move(st.settings.rules);
+        st.settings.rules = std::move(changed.rules);
       },
       [=](resend_atom) {
         self->state.resend_armed = false;

@@ -53,7 +53,7 @@ std::string alertmanager_alerts_url(const std::string& base);
 struct notifier_settings {
   redis_endpoint endpoint;
   notify_config config;
-  std::shared_ptr<const rules::rule_set> rules;
+  std::shared_ptr<const rules::rule_set> rules;  ///< receivers; replaced by `rules_changed_msg`
   std::string webhook_secret;                      ///< empty: `slawatch` webhooks are not sent
   std::map<std::string, std::string> routing_keys;  ///< PagerDuty routing key by receiver
 };
@@ -85,6 +85,8 @@ struct notifier_state {
   std::shared_ptr<metrics> stats;
   wall_time_source now;
   http_transport transport;
+  /// The rules before the last reload: records derived under them may still be on their way.
+  std::shared_ptr<const rules::rule_set> previous_rules;
   std::optional<redis_connection> connection;
   backoff reconnect_backoff;
   std::chrono::steady_clock::time_point reconnect_at;  ///< no connection attempt before this
@@ -100,7 +102,8 @@ struct notifier_state {
 };
 
 /// Handles `notify_batch` (page the receivers of new notifications, resolve alerts of clocks that
-/// stopped and cases that closed), `resend_atom` (post active alerts again), `retry_atom, seq`
+/// stopped and cases that closed), `rules_changed_msg` (receivers of reloaded rules; a receiver
+/// is looked up in the new rules, then in the ones before), `resend_atom` (post active alerts again), `retry_atom, seq`
 /// and `stop_atom` (end; deliveries waiting for a retry are left `pending` in Redis, so the next
 /// start delivers them again).
 caf::behavior notifier_actor(caf::stateful_actor<notifier_state>* self, notifier_settings settings,

@@ -93,6 +93,9 @@ reload_outcome service::reload() {
     auto next = std::make_shared<const rules::rule_set>(std::move(*loaded));
     const auto at = std::chrono::floor<std::chrono::seconds>(p.opts.now());
     caf::scoped_actor self{*p.system};
+    // The notifier first: the receivers of records made under the new rules must be known
+    // when those records reach it (it still knows the old ones for records on their way).
+    if (p.notifier) caf::anon_send(p.notifier, rules_changed_msg{next, at});
     bool answered = false;
     // The router applies it between two messages: events before it use the old rules, events
     // after it the new ones; nothing waits longer than one message.

@@ -473,10 +473,28 @@ def health():
                target(f"sum by (connection) (slawatch_redis_connected{{{f}}})",
                       "up {{connection}}", "B")],
               width=12, min_=0),
+        panel("timeseries", "Notification deliveries",
+              "Pages per minute by channel (alertmanager, webhook) and result: sent (first "
+              "delivery), retried (an attempt failed), failed (dead-lettered after every retry; "
+              "the SlawatchNotificationsFailing alert), duplicate (already sent before a "
+              "restart), unconfigured (no channel for the receiver), resolved, resent.",
+              "short",
+              [target("sum by (channel, result) "
+                      f"(rate(slawatch_notify_deliveries_total{{{f}}}[$__rate_interval])) * 60",
+                      "{{channel}} {{result}}")],
+              width=12, min_=0),
+        panel("timeseries", "Notification delay: due to delivered",
+              "Wall time from a notification's due time to its first successful delivery "
+              "(P50 and P99 by channel), retries included.",
+              "s",
+              [target(histogram_quantile(q, "slawatch_notify_due_to_sent_seconds", "channel", f,
+                                         "$__rate_interval"), f"{name} {{{{channel}}}}", ref)
+               for q, name, ref in [(0.5, "median", "A"), (0.99, "P99", "B")]],
+              width=12, min_=0),
     ]
     return dashboard("slawatch-health", "slawatch / Health",
-                     "SRE view of the daemons: ingest, lag, dead letters, pending entries, Redis "
-                     "and rules versions.", variables, panels)
+                     "SRE view of the daemons: ingest, lag, dead letters, pending entries, Redis, "
+                     "rules versions and notification deliveries.", variables, panels)
 
 
 def dashboard(uid, title, description, variables, panels):

@@ -242,3 +242,24 @@ TEST_CASE("receivers without a configured channel are counted, not retried", "[n
   CHECK(f.has_metric("slawatch_notify_deliveries_total{channel=\"alertmanager\",receiver=\"on-call\",result=\"unconfigured\"} 2"));
   CHECK(f.has_metric("receiver=\"nobody\",result=\"unconfigured\"} 1"));
 }
+
+TEST_CASE("after a rules reload new receivers are paged and the old ones still known", "[notifier]") {
+  fixture f{two_alertmanagers()};
+  auto reloaded = rules::load_rules(
+      "version: t2\n"
+      "receivers:\n"
+      "  night: {alertmanager: {severity: page}}\n"
+      "policies:\n"
+      "  - name: fallback\n"
+      "    clocks: {first_response: {target: 15m}}\n"
+      "    notify: [night]\n",
+      "t2.yaml");
+  REQUIRE(reloaded);
+  caf::anon_send(f.notifier, rules_changed_msg{std::make_shared<const rules::rule_set>(std::move(*reloaded)), {}});
+  f.sched.run();
+  f.send({breach({"night", "on-call"})});  // on-call: from a record made before the reload
+  const auto posts = f.http->to("am1");
+  REQUIRE(posts.size() == 2);
+  CHECK(nlohmann::json::parse(posts[0].body)[0]["labels"]["receiver"] == "night");
+  CHECK(nlohmann::json::parse(posts[1].body)[0]["labels"]["receiver"] == "on-call");
+}
