@@ -95,7 +95,7 @@ reload_outcome service::reload() {
     caf::scoped_actor self{*p.system};
     // The notifier first: the receivers of records made under the new rules must be known
     // when those records reach it (it still knows the old ones for records on their way).
-    if (p.notifier) caf::anon_send(p.notifier, rules_changed_msg{next, at});
+    if (p.notifier) caf::anon_send(p.notifier, rules_changed_msg{next, at, nullptr});
     bool answered = false;
     // The router applies it between two messages: events before it use the old rules, events
     // after it the new ones; nothing waits longer than one message.

@@ -255,7 +255,7 @@ TEST_CASE("after a rules reload new receivers are paged and the old ones still k
       "    notify: [night]\n",
       "t2.yaml");
   REQUIRE(reloaded);
-  caf::anon_send(f.notifier, rules_changed_msg{std::make_shared<const rules::rule_set>(std::move(*reloaded)), {}});
+  caf::anon_send(f.notifier, rules_changed_msg{std::make_shared<const rules::rule_set>(std::move(*reloaded)), {}, nullptr});
   f.sched.run();
   f.send({breach({"night", "on-call"})});  // on-call: from a record made before the reload
   const auto posts = f.http->to("am1");
