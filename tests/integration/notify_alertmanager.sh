@@ -93,7 +93,6 @@ PY
 add_event type message.agent case_id "$case_id" ts "$(iso_now_plus 0)" event_id e2
 breach_gone() { ! breach_visible; }
 wait_until 15 breach_gone || fail "the alert of $case_id was not resolved after the first response: $(alerts_of_case)"
-stream_json slawatch:audit | grep -q '"action":"stopped_breached"' || fail "no clock stop in the audit stream"
 
 metrics=$(curl -sf "http://127.0.0.1:$METRICS_PORT/metrics")
 grep -q 'slawatch_notify_deliveries_total{channel="alertmanager",receiver="on-call",result="sent"} 1' <<<"$metrics" ||
