@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/alert.hpp"
+#include "actors/snapshot.hpp"
 
 namespace slawatch::actors {
 
@@ -51,8 +52,20 @@ void arm(case_actor_ptr self, std::optional<rules::instant> wake) {
   self->delayed_send(self, delay, tick_atom::value, generation);
 }
 
+/// The case's state for the writer; none (logged) if the format cannot hold it.
+std::optional<case_snapshot> snapshot_of(const case_archive& data) {
+  auto bytes = encode_snapshot(data);
+  if (!bytes) {
+    spdlog::error("case snapshot not saved: {}", bytes.error());
+    return std::nullopt;
+  }
+  return case_snapshot{data.case_id, std::move(*bytes), data.open};
+}
+
 /// Evaluates the case as of now, writes what is new, acknowledges `acks`, re-arms the timer.
-void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
+/// `changed`: an event was applied, so the case's snapshot is saved with the batch even if no
+/// record is due.
+void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool changed) {
   auto& st = self->state;
   auto& stats = *st.deps->stats;
   const auto wall_now = st.deps->now();
@@ -70,7 +83,8 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
     stats.record_emitted(labels, r);
     batch.records.push_back(std::move(r));
   }
-  if (!batch.records.empty() || !batch.acks.empty()) self->send(st.deps->writer, std::move(batch));
+  const bool was_open = st.data.open;
+  const bool fcr_was_counted = st.data.fcr_counted;
 
   st.gauges.set_open(view.open ? std::optional<case_labels>{labels} : std::nullopt);
   st.gauges.set_at_risk(summary.at_risk ? std::optional<case_labels>{labels} : std::nullopt);
@@ -103,6 +117,11 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks) {
     st.summary = summary;
     self->send(st.router, std::move(summary));
   }
+  // The snapshot goes in the same transaction as the records it knows of and before the acks of
+  // the entries it applied: after a crash Redis holds both or neither.
+  if (changed || !batch.records.empty() || was_open != st.data.open || fcr_was_counted != st.data.fcr_counted)
+    batch.snapshot = snapshot_of(st.data);
+  if (!batch.records.empty() || !batch.acks.empty() || batch.snapshot) self->send(st.deps->writer, std::move(batch));
 }
 
 }  // namespace
@@ -232,7 +251,10 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
         if (msg.event.type == rules::event_type::csat_received ||
             msg.event.type == rules::event_type::case_reopened)
           counted = msg.event;
+        bool applied = false;
         if (st.data.events.add(std::move(msg.event))) {
+          applied = true;
+          st.data.last_applied = msg.source;
           stats.ingest_event(type, "applied");
           stats.ingest_lag(lag);
           if (counted) count_event(stats, *counted);
@@ -240,12 +262,19 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
           stats.ingest_event(type, "duplicate");
           spdlog::debug("case {}: duplicate {} ignored", st.data.case_id, type);
         }
-        evaluate_and_emit(self, {std::move(msg.source)});
+        evaluate_and_emit(self, {std::move(msg.source)}, applied);
       },
       [=](tick_atom, std::uint64_t generation) {
         if (generation != self->state.timer_generation) return;
         self->state.armed_for.reset();
-        evaluate_and_emit(self, {});
+        evaluate_and_emit(self, {}, false);
+      },
+      [=](recover_atom) { evaluate_and_emit(self, {}, false); },
+      [=](persist_atom) {
+        write_batch batch;
+        batch.snapshot = snapshot_of(self->state.data);
+        if (batch.snapshot) batch.snapshot->resave = true;
+        if (batch.snapshot) self->send(self->state.deps->writer, std::move(batch));
       },
       [=](rules_changed_msg& msg) {
         auto& st = self->state;
@@ -262,7 +291,7 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
         if (!batch.records.empty()) self->send(st.deps->writer, std::move(batch));
         // Due times may have moved either way: what is due now is written, the timer re-armed.
         st.armed_for.reset();
-        evaluate_and_emit(self, {});
+        evaluate_and_emit(self, {}, true);
       },
       [=](case_atom, const std::string&) -> case_detail {
         auto& st = self->state;

@@ -78,7 +78,10 @@ struct case_state {
 /// Handles `case_event_msg` (apply, evaluate, emit, ack), `tick_atom, generation` (evaluate
 /// at a firing instant), `rules_changed_msg` (recompute under new rules, writing a
 /// `rules_reloaded` audit record per clock whose due time moved), `case_atom` (replies a
-/// case_detail) and `stop_atom` (send `retired_msg` to the router and end). When the
+/// case_detail), `recover_atom` (restored from a snapshot: evaluate now, firing what fell due
+/// meanwhile and re-arming the timer), `persist_atom` (send the case's snapshot to the writer
+/// again) and `stop_atom` (send `retired_msg` to the router and end). Every batch that changes the
+/// case carries its snapshot. When the
 /// engine says the case is closed it tells the router with `closed_atom, case_id` and waits
 /// for `stop_atom`, so no event routed to it meanwhile is lost. It sends the router a case_summary
 /// whenever the case's summary changes.

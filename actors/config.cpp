@@ -218,7 +218,7 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
   }
   r.map(root, "",
         {"redis", "streams", "consumer", "batch_size", "max_in_flight", "metrics", "rules", "log_level",
-         "closed_retention", "shutdown_timeout", "api", "notify"},
+         "closed_retention", "shutdown_timeout", "api", "persistence", "notify"},
         [&](const std::string& key, const YAML::Node& v, const std::string& path) {
           if (key == "redis") {
             r.map(v, path, {"host", "port", "user", "password_file", "db"},
@@ -290,6 +290,13 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
             r.duration(v, path, cfg.shutdown_timeout);
           } else if (key == "notify") {
             read_notify(r, v, path, cfg.notify);
+          } else if (key == "persistence") {
+            r.map(v, path, {"claim_idle", "output_retention", "load_batch"},
+                  [&](const std::string& k, const YAML::Node& x, const std::string& p) {
+                    if (k == "claim_idle") r.duration(x, p, cfg.persistence.claim_idle);
+                    if (k == "output_retention") r.duration(x, p, cfg.persistence.output_retention);
+                    if (k == "load_batch") r.integer(x, p, cfg.persistence.load_batch, 1, 100000);
+                  });
           }
         });
   if (!has_rules) r.problem_at(root, "rules", "missing: the path of the rules file");

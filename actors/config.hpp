@@ -73,6 +73,17 @@ struct notify_config {
   bool enabled() const { return !alertmanagers.empty() || !webhook_secret_file.empty(); }
 };
 
+/// Snapshots, recovery and trimming (the `persistence` section).
+struct persistence_config {
+  /// Entries pending this long with another consumer (one that died) are claimed (XAUTOCLAIM).
+  std::chrono::seconds claim_idle{60};
+  /// Output stream entries older than this are trimmed (XTRIM MINID), never one that a consumer
+  /// group on the stream has not read or still has pending; 0: never trimmed.
+  std::chrono::seconds output_retention{7 * 24 * 3600};
+  /// Snapshots read per round trip at recovery.
+  std::size_t load_batch = 1000;
+};
+
 struct daemon_config {
   std::string file;  ///< the file it was read from
   redis_config redis;
@@ -87,6 +98,7 @@ struct daemon_config {
   std::chrono::seconds closed_retention{24 * 3600};
   std::chrono::seconds shutdown_timeout{30};
   notify_config notify;
+  persistence_config persistence;
 };
 
 /// Parses and validates a config file's text. Relative paths are resolved against the

@@ -5,6 +5,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/keys.hpp"
+#include "actors/recovery.hpp"
 #include "rules/codec.hpp"
 
 namespace slawatch::actors {
@@ -43,6 +45,12 @@ class ingest_loop {
       }
       if (in_flight_ >= settings_.max_in_flight) {
         drain_mailbox(std::chrono::seconds{1});
+        // Still waiting for the writer: make sure Redis is there, so that a Redis gone away is
+        // reported (not ready) while nothing is read.
+        if (in_flight_ >= settings_.max_in_flight && !stopping_) {
+          auto pong = connection_->command({"PING"});
+          if (!pong) drop_connection(pong.error());
+        }
         continue;
       }
       read_once();
@@ -98,12 +106,111 @@ class ingest_loop {
         return false;
       }
     }
+    if (settings_.persistence && !settings_.persistence->recovered()) {
+      if (!recover(*opened)) return false;
+    } else if (settings_.persistence && !check_marker(*opened)) {
+      return false;
+    }
     connection_.emplace(std::move(*opened));
     stats_->redis_connected("reader", true);
     retry_.reset();
     spdlog::info("ingest: reading {} stream(s) as {} in group {}", settings_.streams.input.size(),
                  settings_.consumer, settings_.streams.group);
     return true;
+  }
+
+  /// Loads the snapshots and waits until the router respawned the cases. False if Redis failed.
+  bool recover(redis_connection& redis) {
+    const auto started = std::chrono::steady_clock::now();
+    spdlog::info("recovery: loading the snapshots of {}", settings_.partition_tag);
+    auto counts = load_partition(redis, settings_.partition_tag, settings_.load_batch, std::chrono::system_clock::now(),
+                                 *settings_.persistence,
+                                 [&](restore_msg msg) { self_->send(router_, std::move(msg)); });
+    if (!counts) {
+      spdlog::warn("recovery: {}", counts.error());
+      stats_->redis_error("reader");
+      return false;
+    }
+    // The router handles messages in order: its answer means every restore was handled.
+    std::uint64_t live = 0;
+    self_->request(router_, caf::infinite, restored_atom::value)
+        .receive([&](std::uint64_t n) { live = n; },
+                 [&](caf::error& e) { spdlog::error("recovery: router: {}", caf::to_string(e)); });
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    if (!counts->marker_present && counts->open + counts->closed + counts->missing > 0)
+      spdlog::error("recovery: the marker of {} is missing but snapshots are there: Redis lost part of its data "
+                    "(restored from an old backup, keys evicted or deleted?); what is left is used",
+                    settings_.partition_tag);
+    if (counts->missing > 0)
+      spdlog::error("recovery: {} cases of the open/closed indexes have no snapshot (evicted or deleted?)",
+                    counts->missing);
+    if (counts->unreadable > 0)
+      spdlog::error("recovery: {} snapshots unreadable and left out (see slawatch_snapshot_errors_total)",
+                    counts->unreadable);
+    spdlog::info("recovery: {} open and {} closed cases loaded, {} case actors live, in {:.3f} s", counts->open,
+                 counts->closed, live, took.count());
+    settings_.persistence->recovery_done(counts->open, counts->closed, took);
+    return true;
+  }
+
+  /// After a reconnect: the marker gone means Redis restarted empty or was flushed while this
+  /// daemon held cases. Reported loudly; every case held is saved again. False if Redis failed.
+  bool check_marker(redis_connection& redis) {
+    auto present = marker_exists(redis, settings_.partition_tag);
+    if (!present) {
+      spdlog::warn("ingest: {}", present.error());
+      stats_->redis_error("reader");
+      return false;
+    }
+    if (*present || settings_.persistence->data_lost()) return true;
+    settings_.persistence->set_data_lost(true);
+    std::uint64_t count = 0;
+    self_->request(router_, caf::infinite, persist_atom::value)
+        .receive([&](std::uint64_t n) { count = n; },
+                 [&](caf::error& e) { spdlog::error("ingest: router: {}", caf::to_string(e)); });
+    spdlog::error("Redis LOST ITS DATA: the marker {} is gone (Redis restarted empty or was flushed). Snapshots, "
+                  "output entries and input entries not yet read that it held are lost; saving the {} cases held "
+                  "in memory again; not ready until done",
+                  keys::marker(settings_.partition_tag), count);
+    self_->send(writer_, persist_atom::value, count);
+    return true;
+  }
+
+  /// Every `claim_idle` (once the pending entries were read again): claims the entries other
+  /// consumers left pending that long (they died) and handles them like new ones.
+  void claim_idle_entries() {
+    if (!settings_.persistence) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_claim_) return;
+    next_claim_ = now + settings_.claim_idle;
+    std::size_t claimed = 0;
+    for (const auto& stream : settings_.streams.input) {
+      std::string cursor = "0-0";
+      do {
+        if (in_flight_ >= settings_.max_in_flight) break;  // the rest at the next round
+        const auto count = std::min(settings_.batch_size, settings_.max_in_flight - in_flight_);
+        auto reply = connection_->command(xautoclaim_command(stream, settings_.streams.group, settings_.consumer,
+                                                             settings_.claim_idle, cursor, count));
+        if (!reply) {
+          drop_connection(reply.error());
+          return;
+        }
+        auto decoded = decode_autoclaim(reply->get(), stream);
+        if (!decoded) {
+          drop_connection(decoded.error());
+          return;
+        }
+        cursor = decoded->next;
+        claimed += decoded->entries.size();
+        for (auto& e : decoded->entries) dispatch(std::move(e));
+      } while (cursor != "0-0");
+    }
+    if (claimed > 0) {
+      spdlog::warn("ingest: claimed {} entries left pending by other consumers for over {} s", claimed,
+                   settings_.claim_idle.count());
+      settings_.persistence->claimed(claimed);
+      stats_->set_in_flight(static_cast<double>(in_flight_));
+    }
   }
 
   void drop_connection(const std::string& why) {
@@ -114,6 +221,12 @@ class ingest_loop {
   }
 
   void read_once() {
+    // Claim from dead consumers once this consumer's own pending entries are back, and before
+    // new entries, so that a case's older entries are applied before its newer ones.
+    if (std::all_of(cursors_.begin(), cursors_.end(), [](const auto& c) { return c == ">"; })) {
+      claim_idle_entries();
+      if (!connection_ || in_flight_ >= settings_.max_in_flight) return;
+    }
     const auto room = settings_.max_in_flight - in_flight_;
     const auto count = std::min(settings_.batch_size, room);
     const bool history = std::any_of(cursors_.begin(), cursors_.end(), [](const auto& c) { return c != ">"; });
@@ -187,6 +300,7 @@ class ingest_loop {
   std::size_t in_flight_ = 0;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point next_pending_sample_{};
+  std::chrono::steady_clock::time_point next_claim_{};
 };
 
 }  // namespace

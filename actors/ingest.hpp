@@ -17,6 +17,7 @@
 #include "actors/config.hpp"
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
+#include "actors/persistence_metrics.hpp"
 #include "actors/redis_connection.hpp"
 
 namespace slawatch::actors {
@@ -45,8 +46,21 @@ struct ingest_settings {
   std::size_t max_in_flight = 10000;
   std::chrono::milliseconds block{250};  ///< longest wait per read; bounds how late a stop is seen
   std::chrono::seconds shutdown_timeout{30};
+  /// Recovery (actors/recovery.hpp) of the partition with this key tag before the first read,
+  /// the marker check after every reconnect, and claiming from dead consumers. Without
+  /// `persistence` (tests of other parts) none of this happens.
+  std::shared_ptr<persistence_metrics> persistence;
+  std::string partition_tag;
+  std::size_t load_batch = 1000;
+  std::chrono::seconds claim_idle{60};
 };
 
+/// First (once Redis answers) loads the snapshots of open and kept closed cases and hands them
+/// to the router (`restore_msg`), waiting until it respawned them; then reads this consumer's
+/// pending entries, then new ones, and every `claim_idle` claims entries idle that long with other
+/// consumers (XAUTOCLAIM). After a reconnect it checks the partition's marker: missing means
+/// Redis lost its data; it is reported (error log, slawatch_redis_data_lost) and the writer is
+/// told to save every case held again (`persist_atom, count`, see writer.hpp).
 /// Runs until it receives `stop_atom`; then stops reading, waits (up to the shutdown timeout)
 /// for every entry in flight to be acknowledged (`acked_atom, count` from the writer), sets
 /// `drained` accordingly and ends.

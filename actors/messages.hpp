@@ -34,6 +34,9 @@ using case_atom = caf::atom_constant<caf::atom("case")>;        ///< API -> rout
 using worklist_atom = caf::atom_constant<caf::atom("worklist")>;  ///< API -> router: the worklist
 using resend_atom = caf::atom_constant<caf::atom("resend")>;    ///< notifier: re-post active alerts
 using retry_atom = caf::atom_constant<caf::atom("retry")>;      ///< notifier: try a delivery again
+using recover_atom = caf::atom_constant<caf::atom("recover")>;  ///< case actor: restored, evaluate now
+using restored_atom = caf::atom_constant<caf::atom("restored")>;  ///< router: all restores handled?
+using persist_atom = caf::atom_constant<caf::atom("persist")>;  ///< save every case's snapshot again
 
 /// Where an input event came from, to acknowledge it once its effects are written.
 struct entry_ref {
@@ -55,10 +58,20 @@ struct case_context {
   std::string channel;
 };
 
+/// A case's state to save (actors/snapshot.hpp), written in the same transaction as the records
+/// and acknowledgements of the batch that carries it.
+struct case_snapshot {
+  std::string case_id;
+  std::string bytes;  ///< encode_snapshot()
+  bool open = true;   ///< false: the case is closed; its snapshot expires after closed_retention
+  bool resave = false;  ///< sent again on `persist_atom` (Redis lost its data)
+};
+
 /// case actor -> writer: records to append, then input entries to acknowledge.
 struct write_batch {
   std::vector<rules::record> records;
   std::vector<entry_ref> acks;
+  std::optional<case_snapshot> snapshot;  ///< the case's state after this batch, if it changed
   case_context context;  ///< of the case the records belong to (for the notifier)
 };
 
@@ -88,6 +101,14 @@ struct case_archive {
   bool fcr_counted = false;                 ///< first-contact resolution already counted
   /// Audit records the daemon wrote beside the engine's (due times moved by a rules reload).
   std::vector<rules::record> reload_audit;
+  entry_ref last_applied;                   ///< the last input entry applied (empty: none yet)
+};
+
+/// recovery -> router: a case loaded from its snapshot. Open: its actor is spawned and evaluates
+/// at once (re-arming its timer, firing what fell due meanwhile); closed: kept until `expires_at`.
+struct restore_msg {
+  case_archive archive;
+  std::chrono::system_clock::time_point expires_at;  ///< closed cases only
 };
 
 /// case actor -> router: the actor ended on request; its state.
@@ -165,3 +186,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::write_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::notify_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::dead_letter_msg)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::retired_msg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(slawatch::actors::restore_msg)

@@ -5,6 +5,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/snapshot.hpp"
+
 namespace slawatch::actors {
 
 namespace {
@@ -133,6 +135,31 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
         st.summaries.erase(id);
         st.closed[id] = router_state::archived{std::move(msg.archive),
                                                st.deps->now() + st.closed_retention};
+      },
+      [=](restore_msg& msg) {
+        auto& st = self->state;
+        const auto id = msg.archive.case_id;
+        if (st.live.count(id) != 0 || st.retiring.count(id) != 0) return;  // already here: keep
+        if (msg.archive.open) {
+          st.closed.erase(id);
+          self->send(spawn_case(self, std::move(msg.archive)), recover_atom::value);
+          return;
+        }
+        if (msg.expires_at > st.deps->now())
+          st.closed[id] = router_state::archived{std::move(msg.archive), msg.expires_at};
+      },
+      [=](restored_atom) { return static_cast<std::uint64_t>(self->state.live.size()); },
+      [=](persist_atom) {
+        auto& st = self->state;
+        for (const auto& [id, actor] : st.live) self->send(actor, persist_atom::value);
+        for (const auto& [id, kept] : st.closed) {
+          auto bytes = encode_snapshot(kept.archive);
+          if (!bytes) continue;
+          write_batch batch;
+          batch.snapshot = case_snapshot{id, std::move(*bytes), false, true};
+          self->send(st.deps->writer, std::move(batch));
+        }
+        return static_cast<std::uint64_t>(st.live.size() + st.closed.size());
       },
       [=](sweep_atom) {
         auto& closed = self->state.closed;

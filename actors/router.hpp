@@ -50,10 +50,13 @@ worklist_reply select_worklist(const std::unordered_map<std::string, case_summar
 /// actor: stop it), `retired_msg` (keep its history, or respawn it if events are waiting or the
 /// case opened again), `sweep_atom`, `case_summary` (from a case actor: the worklist entry),
 /// `case_atom, case_id` (replies a case_detail, found = false for an unknown case),
-/// `worklist_query` (replies a worklist_reply) and `rules_changed_msg` (use the new rules for
-/// new case actors and pass them to every live one; replies the number of live cases, uint64).
-/// Case actors are monitored (a failed one is forgotten until its next event) and are sent
-/// the router's exit reason when it ends.
+/// `worklist_query` (replies a worklist_reply), `rules_changed_msg` (use the new rules for
+/// new case actors and pass them to every live one; replies the number of live cases, uint64),
+/// `restore_msg` (a case loaded from its snapshot at recovery), `restored_atom` (replies the
+/// number of live case actors: every message sent before it is handled) and `persist_atom`
+/// (every live case and every kept closed one sends its snapshot to the writer again; replies
+/// how many). Case actors are monitored (a failed one is forgotten until its next event) and are
+/// sent the router's exit reason when it ends.
 caf::behavior router_actor(caf::stateful_actor<router_state>* self,
                            std::shared_ptr<const case_actor_deps> deps,
                            std::chrono::seconds closed_retention);

@@ -12,7 +12,9 @@
 
 #include "actors/case_actor.hpp"
 #include "actors/ingest.hpp"
+#include "actors/keys.hpp"
 #include "actors/notifier.hpp"
+#include "actors/persistence_metrics.hpp"
 #include "actors/router.hpp"
 #include "actors/writer.hpp"
 #include "rules/load.hpp"
@@ -28,6 +30,7 @@ std::string default_consumer_name() {
 struct service::impl {
   options opts;
   std::shared_ptr<metrics> stats;
+  std::shared_ptr<persistence_metrics> persistence;
   std::unique_ptr<prometheus::Exposer> exposer;
   caf::actor_system_config caf_config;
   std::unique_ptr<caf::actor_system> system;
@@ -48,7 +51,10 @@ struct service::impl {
 
 service::service(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
-bool service::ready() const { return impl_ && !impl_->stopped && impl_->stats->redis_up(); }
+bool service::ready() const {
+  return impl_ && !impl_->stopped && impl_->stats->redis_up() && impl_->persistence->recovered() &&
+         !impl_->persistence->data_lost() && !impl_->persistence->writer_failing();
+}
 
 int service::api_port() const { return impl_ && impl_->api ? impl_->api->port() : 0; }
 
@@ -73,6 +79,14 @@ std::vector<readiness_check> service::readiness() const {
   checks.push_back({"backlog", bounded,
                     std::to_string(in_flight) + " entries in flight, limit max_in_flight " +
                         std::to_string(p.opts.config.max_in_flight)});
+  // Snapshots loaded, Redis holds what the daemon holds, the writer is not stuck retrying.
+  const auto& persisted = *p.persistence;
+  const bool saved = persisted.recovered() && !persisted.data_lost() && !persisted.writer_failing();
+  checks.push_back({"persistence", saved,
+                    !persisted.recovered()    ? "loading the case snapshots (recovery)"
+                    : persisted.data_lost()   ? "Redis lost its data: saving every case held again"
+                    : persisted.writer_failing() ? "the writer is retrying a failed write"
+                                                 : "snapshots loaded, writes succeeding"});
   return checks;
 }
 
@@ -149,6 +163,7 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
     return result::failure("cannot serve metrics on " + cfg.metrics_listen + ": " + e.what());
   }
   p->exposer->RegisterCollectable(p->stats->registry());
+  p->persistence = std::make_shared<persistence_metrics>(*p->stats->registry());
 
   // CAF's own log stays quiet: slawatch logs through spdlog.
   p->caf_config.set("logger.file-verbosity", caf::atom("quiet"));
@@ -157,7 +172,19 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   auto& sys = *p->system;
 
   redis_endpoint endpoint{cfg.redis.host, cfg.redis.port, cfg.redis.user, p->opts.redis_password, cfg.redis.db};
-  writer_settings ws{endpoint, cfg.streams, cfg.batch_size, cfg.shutdown_timeout, {}};
+  writer_settings ws;
+  ws.endpoint = endpoint;
+  ws.streams = cfg.streams;
+  ws.max_batch = cfg.batch_size;
+  ws.shutdown_timeout = cfg.shutdown_timeout;
+  // Partitions do not exist yet: every case is in partition 0.
+  const auto partition_tag = keys::partition_tag(0);
+  ws.partition_tag = partition_tag;
+  ws.closed_retention = cfg.closed_retention;
+  ws.started_at = p->opts.now();
+  ws.output_retention = cfg.persistence.output_retention;
+  ws.persistence = p->persistence;
+  ws.writer_id = cfg.consumer;
   if (cfg.notify.enabled()) {
     notifier_settings ns{endpoint, cfg.notify, p->opts.rules, p->opts.webhook_secret, p->opts.routing_keys};
     p->notifier = sys.spawn<caf::detached>(notifier_actor, ns, p->stats, p->opts.now, httplib_transport());
@@ -177,8 +204,18 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   deps->writer = p->writer;
   p->router = sys.spawn(router_actor, std::shared_ptr<const case_actor_deps>{deps}, cfg.closed_retention);
 
-  ingest_settings is{endpoint, cfg.streams, cfg.consumer, cfg.batch_size, cfg.max_in_flight,
-                     std::chrono::milliseconds{250}, cfg.shutdown_timeout};
+  ingest_settings is;
+  is.endpoint = endpoint;
+  is.streams = cfg.streams;
+  is.consumer = cfg.consumer;
+  is.batch_size = cfg.batch_size;
+  is.max_in_flight = cfg.max_in_flight;
+  is.block = std::chrono::milliseconds{250};
+  is.shutdown_timeout = cfg.shutdown_timeout;
+  is.persistence = p->persistence;
+  is.partition_tag = partition_tag;
+  is.load_batch = cfg.persistence.load_batch;
+  is.claim_idle = cfg.persistence.claim_idle;
   p->ingest = sys.spawn<caf::detached>(ingest_actor, is, p->router, p->writer, p->stats, p->drained);
   caf::anon_send(p->writer, p->ingest);
   p->rules_version = p->opts.rules->version;

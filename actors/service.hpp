@@ -47,8 +47,10 @@ class service {
   /// ends every actor. Returns whether every entry read was acknowledged.
   bool stop();
 
-  /// Ready to serve: the metrics exposer is bound (start succeeded) and the reader's Redis
-  /// connection is up. Thread-safe.
+  /// Ready to serve: the metrics exposer is bound (start succeeded), the snapshots are loaded
+  /// and their case actors respawned (recovery), the reader's Redis connection is up, the writer
+  /// is not retrying a failed write and Redis has not lost data that is not yet saved again.
+  /// Thread-safe.
   bool ready() const;
 
   /// Reads and validates the rules file again. Invalid: logs every problem (file:line:col),

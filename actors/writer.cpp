@@ -1,12 +1,16 @@
 #include "actors/writer.hpp"
 
 #include <map>
+#include <random>
 #include <thread>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/alert.hpp"
+#include "actors/keys.hpp"
+#include "actors/recovery.hpp"
+#include "actors/trim.hpp"
 #include "rules/codec.hpp"
 
 namespace slawatch::actors {
@@ -27,13 +31,114 @@ const char* kind_name(rules::record::kind k) {
   return "audit";
 }
 
+/// How often output streams are trimmed by age (when output_retention is set).
+constexpr std::chrono::seconds trim_interval{60};
+
+using trim_atom = caf::atom_constant<caf::atom("trim")>;
+
 std::size_t pending_items(const writer_state& st) {
-  return st.records.size() + st.dead_letters.size() + st.acks.size();
+  return st.records.size() + st.dead_letters.size() + st.acks.size() + st.snapshots.size() +
+         (st.marker_due ? 1 : 0);
 }
 
-/// Writes everything pending in one pipeline. Returns false if Redis failed (all is kept).
+/// A snapshot sent again after a loss of Redis data was queued: count it down.
+void count_resave(writer_state& st, const case_snapshot& s) {
+  if (!s.resave) return;
+  if (!st.resave_left) {
+    ++st.resaves_early;  // the case actors can be quicker than the count from ingest
+    return;
+  }
+  if (*st.resave_left > 0 && --*st.resave_left == 0) st.marker_due = true;
+}
+
+/// Trims every output stream to output_retention, keeping what a consumer group still needs.
+void trim_outputs(writer_state& st) {
+  if (st.settings.output_retention.count() <= 0 || !st.connection) return;
+  const auto cutoff = st.now() - st.settings.output_retention;
+  for (const auto* stream : {&st.settings.streams.outcomes, &st.settings.streams.notifications,
+                             &st.settings.streams.audit, &st.settings.streams.dead_letter}) {
+    auto info = st.connection->command({"XINFO", "GROUPS", *stream});
+    if (!info) {
+      spdlog::warn("writer: trimming {}: {}; reconnecting", *stream, info.error());
+      st.connection.reset();
+      st.stats->redis_error("writer");
+      st.stats->redis_connected("writer", false);
+      return;
+    }
+    auto groups = decode_xinfo_groups(info->get());
+    if (!groups) {
+      spdlog::warn("writer: not trimming {}: {}", *stream, groups.error());
+      continue;
+    }
+    bool known = true;
+    for (auto& g : *groups) {
+      if (g.pending == 0) continue;
+      auto summary = st.connection->command({"XPENDING", *stream, g.name});
+      if (!summary) return;
+      auto first = decode_first_pending(summary->get());
+      if (!first) {
+        known = false;
+        break;
+      }
+      g.first_pending = *first;
+    }
+    if (!known) continue;
+    auto trimmed = st.connection->command({"XTRIM", *stream, "MINID", "~", trim_min_id(cutoff, *groups)});
+    if (!trimmed) return;
+    auto count = decode_integer(trimmed->get());
+    if (count && *count > 0 && st.settings.persistence)
+      st.settings.persistence->trimmed(*stream, static_cast<double>(*count));
+  }
+}
+
+/// The attempt's effects are in Redis: counts them, reports them, forgets the attempt.
+void committed(writer_state& st, std::chrono::system_clock::time_point wall_now) {
+  auto& a = *st.current;
+  std::map<std::string, double> written;
+  for (const auto& r : a.records) {
+    written[kind_name(r.type)] += 1;
+    if (r.type == rules::record::kind::notification)
+      st.stats->notification_delay(wall_now - std::chrono::system_clock::time_point{r.at});
+    if (st.settings.persistence && std::chrono::system_clock::time_point{r.at} < st.settings.started_at)
+      st.settings.persistence->late_record(kind_name(r.type), wall_now - std::chrono::system_clock::time_point{r.at});
+  }
+  if (st.settings.persistence)
+    for (const auto& snap : a.snapshots) st.settings.persistence->snapshot_written(snap.open);
+  if (a.marker) {
+    st.resave_left.reset();
+    if (st.settings.persistence) st.settings.persistence->set_data_lost(false);
+    spdlog::warn("writer: every case held was saved again after the loss of Redis data; ready again");
+  }
+  for (const auto& [kind, count] : written) st.stats->record_written(kind, count);
+  for (const auto& d : a.dead_letters) st.stats->dead_letter(d.reason);
+  if (!a.dead_letters.empty()) st.stats->record_written("dead_letter", static_cast<double>(a.dead_letters.size()));
+  st.acked_unreported += a.acks.size() + a.dead_letters.size();
+  if (st.settings.notifier) {
+    // Only now that they are durable: nothing is paged that a restart would not know about.
+    notify_batch to_notify;
+    for (auto& r : a.records)
+      if (r.type == rules::record::kind::notification || ended_by(r)) to_notify.records.push_back(std::move(r));
+    if (!to_notify.records.empty()) {
+      to_notify.cases = std::move(a.contexts);
+      caf::anon_send(st.settings.notifier, std::move(to_notify));
+    }
+  }
+  st.current.reset();
+  st.retry.reset();
+}
+
+void drop_connection(writer_state& st, const std::string& why) {
+  spdlog::warn("writer: {}; reconnecting", why);
+  st.connection.reset();
+  st.stats->redis_error("writer");
+  st.stats->redis_connected("writer", false);
+}
+
+/// Writes everything pending, one MULTI/EXEC transaction per batch. Returns false if Redis
+/// failed; what is not written is kept. A transaction whose reply was lost with the connection
+/// may or may not have run: its commit mark (a key set inside it) tells, so it is never run twice.
 bool write_pending(writer_state& st) {
-  if (pending_items(st) == 0) return true;
+  if (!st.current && pending_items(st) == 0) return true;
   if (!st.connection) {
     auto opened = redis_connection::open(st.settings.endpoint, std::chrono::seconds{10});
     if (!opened) {
@@ -41,70 +146,120 @@ bool write_pending(writer_state& st) {
       st.stats->redis_error("writer");
       return false;
     }
+    // A Redis still loading its data refuses MULTI but may run the commands after it once
+    // loaded, outside any transaction: write only to a Redis that answers reads.
+    auto probe = opened->command({"EXISTS", keys::marker(st.settings.partition_tag)});
+    if (!probe || (*probe)->type == REDIS_REPLY_ERROR) {
+      spdlog::warn("writer: Redis not ready: {}", probe ? reply_text(probe->get()) : probe.error());
+      st.stats->redis_error("writer");
+      return false;
+    }
     st.connection.emplace(std::move(*opened));
     st.stats->redis_connected("writer", true);
     spdlog::info("writer: connected to Redis at {}:{}", st.settings.endpoint.host, st.settings.endpoint.port);
   }
-  std::vector<redis_command> commands;
-  commands.reserve(st.records.size() + st.dead_letters.size() + 1);
-  for (const auto& r : st.records) commands.push_back(xadd_record(stream_for(st.settings.streams, r), r));
-  for (const auto& d : st.dead_letters) commands.push_back(xadd_dead_letter(st.settings.streams.dead_letter, d));
-  std::vector<entry_ref> acks = st.acks;
-  for (const auto& d : st.dead_letters) acks.push_back(d.source);
-  for (auto& c : xack_commands(st.settings.streams.group, acks)) commands.push_back(std::move(c));
-
-  auto replies = st.connection->pipeline(commands);
-  if (!replies) {
-    spdlog::warn("writer: {}; reconnecting", replies.error());
-    st.connection.reset();
-    st.stats->redis_error("writer");
-    st.stats->redis_connected("writer", false);
-    return false;
-  }
-  for (std::size_t i = 0; i < replies->size(); ++i) {
-    if ((*replies)[i]->type != REDIS_REPLY_ERROR) continue;
-    // A refused write (e.g. an output key of the wrong type) is retried like a broken
-    // connection: the input entries stay unacknowledged rather than losing their records.
-    spdlog::error("writer: Redis refused {} {}: {}", commands[i][0], commands[i][1], reply_text((*replies)[i].get()));
-    st.stats->redis_error("writer");
-    return false;
-  }
-
-  const auto wall_now = st.now();
-  std::map<std::string, double> written;
-  for (const auto& r : st.records) {
-    written[kind_name(r.type)] += 1;
-    if (r.type == rules::record::kind::notification)
-      st.stats->notification_delay(wall_now - std::chrono::system_clock::time_point{r.at});
-  }
-  for (const auto& [kind, count] : written) st.stats->record_written(kind, count);
-  if (st.settings.notifier) {
-    // Only now that they are durable: nothing is paged that a restart would not know about.
-    notify_batch to_notify;
-    for (auto& r : st.records)
-      if (r.type == rules::record::kind::notification || ended_by(r)) to_notify.records.push_back(std::move(r));
-    if (!to_notify.records.empty()) {
-      to_notify.cases = std::move(st.contexts);
-      caf::anon_send(st.settings.notifier, std::move(to_notify));
+  const auto commit_key = keys::writer_commit(st.settings.partition_tag, st.settings.writer_id);
+  const auto mark_of = [&](std::uint64_t seq) { return st.token + ":" + std::to_string(seq); };
+  if (st.current && st.current->in_doubt) {
+    auto mark = st.connection->command({"GET", commit_key});
+    if (!mark) {
+      drop_connection(st, mark.error());
+      return false;
+    }
+    if (reply_text(mark->get()) == mark_of(st.current->seq)) {
+      spdlog::info("writer: the transaction in doubt was committed; not written again");
+      committed(st, st.now());
+    } else {
+      st.current->in_doubt = false;
     }
   }
-  for (const auto& d : st.dead_letters) st.stats->dead_letter(d.reason);
-  if (!st.dead_letters.empty()) st.stats->record_written("dead_letter", static_cast<double>(st.dead_letters.size()));
-  st.records.clear();
-  st.contexts.clear();
-  st.dead_letters.clear();
-  st.acks.clear();
-  st.retry.reset();
-  return true;
+  for (;;) {
+    if (!st.current) {
+      if (pending_items(st) == 0) return true;
+      writer_state::attempt a;
+      a.records = std::move(st.records);
+      a.dead_letters = std::move(st.dead_letters);
+      a.acks = std::move(st.acks);
+      a.contexts = std::move(st.contexts);
+      for (auto& [id, snap] : st.snapshots) a.snapshots.push_back(std::move(snap));
+      a.marker = st.marker_due;
+      a.seq = st.next_seq++;
+      st.records.clear();
+      st.dead_letters.clear();
+      st.acks.clear();
+      st.contexts.clear();
+      st.snapshots.clear();
+      st.marker_due = false;
+      st.current = std::move(a);
+    }
+    auto& a = *st.current;
+    const auto wall_now = st.now();
+    // One transaction: records, dead letters, the snapshots that know those records, the commit
+    // mark, then the acknowledgements. A crash (of the daemon or of Redis) leaves all of it or
+    // none, so no record is written twice and no entry acknowledged before its effects are saved.
+    std::vector<redis_command> commands;
+    commands.reserve(a.records.size() + a.dead_letters.size() + 3 * a.snapshots.size() + 6);
+    commands.push_back({"MULTI"});
+    for (const auto& r : a.records) {
+      auto cmd = xadd_record(stream_for(st.settings.streams, r), r);
+      cmd.back() = record_json(r, st.settings.started_at, wall_now);
+      commands.push_back(std::move(cmd));
+    }
+    for (const auto& d : a.dead_letters) commands.push_back(xadd_dead_letter(st.settings.streams.dead_letter, d));
+    for (const auto& snap : a.snapshots)
+      for (auto& c : snapshot_commands(st.settings.partition_tag, snap, st.settings.closed_retention, wall_now))
+        commands.push_back(std::move(c));
+    if (a.marker) commands.push_back(set_marker_command(st.settings.partition_tag, wall_now));
+    // Kept a day: long enough for any reconnect, short enough not to pile up after restarts.
+    commands.push_back({"SET", commit_key, mark_of(a.seq), "EX", "86400"});
+    std::vector<entry_ref> acks = a.acks;
+    for (const auto& d : a.dead_letters) acks.push_back(d.source);
+    for (auto& c : xack_commands(st.settings.streams.group, acks)) commands.push_back(std::move(c));
+    commands.push_back({"EXEC"});
+
+    auto replies = st.connection->pipeline(commands);
+    if (!replies) {
+      a.in_doubt = true;
+      drop_connection(st, replies.error());
+      return false;
+    }
+    const redisReply* exec = replies->back().get();
+    if (exec->type != REDIS_REPLY_ARRAY || exec->elements + 2 != commands.size()) {
+      // EXECABORT (a command refused while queueing, e.g. out of memory) or no transaction at
+      // all: nothing was written; retried. The reason is in the reply of the refused command.
+      std::string why = reply_text(exec);
+      for (std::size_t i = 0; i + 1 < replies->size(); ++i)
+        if ((*replies)[i]->type == REDIS_REPLY_ERROR) {
+          why = commands[i][0] + " " + (commands[i].size() > 1 ? commands[i][1] : "") + ": " +
+                reply_text((*replies)[i].get());
+          break;
+        }
+      spdlog::error("writer: Redis refused the transaction: {}", why);
+      st.stats->redis_error("writer");
+      return false;
+    }
+    for (std::size_t i = 0; i < exec->elements; ++i) {
+      if (exec->element[i]->type != REDIS_REPLY_ERROR) continue;
+      // Refused while running (e.g. an output key of the wrong type): Redis ran the others, so
+      // running it again would write those twice. Reported; the operator has to fix the key.
+      const auto& cmd = commands[i + 1];
+      spdlog::error("writer: Redis refused {} {} inside a transaction that otherwise ran: {}", cmd[0],
+                    cmd.size() > 1 ? cmd[1] : "", reply_text(exec->element[i]));
+      st.stats->redis_error("writer");
+    }
+    committed(st, wall_now);
+  }
 }
 
 void flush(writer_ptr self) {
   auto& st = self->state;
-  const auto acked = st.acks.size() + st.dead_letters.size();
-  if (write_pending(st)) {
-    if (acked > 0 && st.ingest) self->send(st.ingest, acked_atom::value, static_cast<std::uint64_t>(acked));
-    return;
+  const bool written = write_pending(st);
+  if (st.settings.persistence) st.settings.persistence->set_writer_failing(!written);
+  if (st.acked_unreported > 0 && st.ingest) {
+    self->send(st.ingest, acked_atom::value, st.acked_unreported);
+    st.acked_unreported = 0;
   }
+  if (written) return;
   st.waiting_to_retry = true;
   st.flush_scheduled = true;
   self->delayed_send(self, st.retry.next(), flush_atom::value);
@@ -137,6 +292,34 @@ const std::string& stream_for(const streams_config& streams, const rules::record
       return streams.audit;
   }
   return streams.audit;
+}
+
+std::string record_json(const rules::record& r, std::chrono::system_clock::time_point started_at,
+                        std::chrono::system_clock::time_point written) {
+  auto json = rules::encode_record_json(r);
+  const std::chrono::system_clock::time_point due{r.at};
+  if (due >= started_at || json.empty() || json.back() != '}') return json;
+  const auto delay = std::chrono::duration_cast<std::chrono::seconds>(written - due).count();
+  json.pop_back();
+  json += ",\"late\":true,\"detection_delay_seconds\":" + std::to_string(std::max<std::int64_t>(0, delay)) + "}";
+  return json;
+}
+
+std::vector<redis_command> snapshot_commands(const std::string& partition_tag, const case_snapshot& s,
+                                             std::chrono::seconds closed_retention,
+                                             std::chrono::system_clock::time_point now) {
+  const auto key = keys::case_snapshot(partition_tag, s.case_id);
+  if (s.open)
+    return {{"SET", key, s.bytes},
+            {"SADD", keys::open_index(partition_tag), s.case_id},
+            {"ZREM", keys::closed_index(partition_tag), s.case_id}};
+  const auto retention_ms = std::chrono::duration_cast<std::chrono::milliseconds>(closed_retention).count();
+  const auto expires_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>((now + closed_retention).time_since_epoch()).count();
+  // PX needs at least 1 ms: a zero retention keeps the snapshot for that long.
+  return {{"SET", key, s.bytes, "PX", std::to_string(std::max<std::int64_t>(1, retention_ms))},
+          {"SREM", keys::open_index(partition_tag), s.case_id},
+          {"ZADD", keys::closed_index(partition_tag), std::to_string(expires_ms), s.case_id}};
 }
 
 redis_command xadd_record(const std::string& stream, const rules::record& r) {
@@ -175,8 +358,12 @@ std::vector<redis_command> xack_commands(const std::string& group, const std::ve
 caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::shared_ptr<metrics> stats,
                            wall_time_source now) {
   self->state.settings = std::move(settings);
+  std::random_device entropy;
+  self->state.token = std::to_string(entropy()) + std::to_string(entropy());
   self->state.stats = std::move(stats);
   self->state.now = std::move(now);
+  if (self->state.settings.output_retention.count() > 0)
+    self->delayed_send(self, trim_interval, trim_atom::value);
   return {
       [=](write_batch& batch) {
         auto& st = self->state;
@@ -186,7 +373,24 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
           st.records.push_back(std::move(r));
         }
         for (auto& a : batch.acks) st.acks.push_back(std::move(a));
+        if (batch.snapshot) {
+          count_resave(st, *batch.snapshot);
+          auto id = batch.snapshot->case_id;
+          st.snapshots[std::move(id)] = std::move(*batch.snapshot);
+        }
         schedule_flush(self);
+      },
+      [=](persist_atom, std::uint64_t count) {
+        auto& st = self->state;
+        st.resave_left = count > st.resaves_early ? count - st.resaves_early : 0;
+        st.resaves_early = 0;
+        if (*st.resave_left == 0) st.marker_due = true;
+        schedule_flush(self);
+      },
+      [=](trim_atom) {
+        auto& st = self->state;
+        if (!st.waiting_to_retry) trim_outputs(st);
+        self->delayed_send(self, trim_interval, trim_atom::value);
       },
       [=](dead_letter_msg& d) {
         self->state.dead_letters.push_back(std::move(d));
@@ -204,8 +408,9 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
         const auto deadline = std::chrono::steady_clock::now() + st.settings.shutdown_timeout;
         while (!write_pending(st) && std::chrono::steady_clock::now() < deadline)
           std::this_thread::sleep_for(st.retry.next());
-        if (pending_items(st) != 0)
-          spdlog::error("writer: {} records, dead letters and acks not written at shutdown", pending_items(st));
+        if (pending_items(st) != 0 || st.current)
+          spdlog::error("writer: {} records, dead letters, snapshots and acks not written at shutdown",
+                        pending_items(st) + (st.current ? st.current->records.size() + st.current->acks.size() : 0));
         self->quit();
       },
   };

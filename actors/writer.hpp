@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -16,6 +17,7 @@
 #include "actors/config.hpp"
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
+#include "actors/persistence_metrics.hpp"
 #include "actors/redis_connection.hpp"
 
 namespace slawatch::actors {
@@ -33,6 +35,19 @@ redis_command xadd_dead_letter(const std::string& stream, const dead_letter_msg&
 /// One `XACK stream group id...` per stream that has entries in `acks`, in stream order.
 std::vector<redis_command> xack_commands(const std::string& group, const std::vector<entry_ref>& acks);
 
+/// `record` as JSON for the output streams: rules::encode_record_json(), plus `"late":true,
+/// "detection_delay_seconds":N` (whole seconds from `at` to `written`) when the record was due
+/// before `started_at`, i.e. while the daemon was down. `slawatch replay` never adds them.
+std::string record_json(const rules::record& r, std::chrono::system_clock::time_point started_at,
+                        std::chrono::system_clock::time_point written);
+
+/// The commands that save a case's snapshot: open cases `SET key bytes`, `SADD open-index id`,
+/// `ZREM closed-index id`; closed ones `SET key bytes PX retention`, `SREM open-index id`, `ZADD
+/// closed-index expiry-ms id`.
+std::vector<redis_command> snapshot_commands(const std::string& partition_tag, const case_snapshot& s,
+                                             std::chrono::seconds closed_retention,
+                                             std::chrono::system_clock::time_point now);
+
 struct writer_settings {
   redis_endpoint endpoint;
   streams_config streams;
@@ -41,6 +56,12 @@ struct writer_settings {
   /// Sent a `notify_batch` of what the notifier needs once it is written; none: notifications
   /// are only written to their stream.
   caf::actor notifier;
+  std::string partition_tag;    ///< key tag of the snapshots (actors/keys.hpp)
+  std::chrono::seconds closed_retention{24 * 3600};
+  std::chrono::system_clock::time_point started_at{};  ///< records due before it are late
+  std::chrono::seconds output_retention{0};  ///< trim output streams by age; 0: never
+  std::shared_ptr<persistence_metrics> persistence;  ///< absent: metrics of persistence not kept
+  std::string writer_id = "writer";  ///< names its commit mark key (the consumer name)
 };
 
 struct writer_state {
@@ -54,14 +75,41 @@ struct writer_state {
   std::vector<dead_letter_msg> dead_letters;
   std::vector<entry_ref> acks;
   std::map<std::string, case_context> contexts;  ///< of the cases with pending notification records
+  /// Latest snapshot per case since the last write (a newer one replaces an older one).
+  std::unordered_map<std::string, case_snapshot> snapshots;
+  /// After Redis lost its data: snapshots sent again still to come; then the marker is written.
+  std::optional<std::uint64_t> resave_left;
+  std::uint64_t resaves_early = 0;  ///< snapshots sent again that came before their count
+  bool marker_due = false;
+  /// A transaction sent and not yet known to be committed.
+  struct attempt {
+    std::vector<rules::record> records;
+    std::vector<dead_letter_msg> dead_letters;
+    std::vector<entry_ref> acks;
+    std::vector<case_snapshot> snapshots;
+    std::map<std::string, case_context> contexts;  ///< of the cases with notification records
+    bool marker = false;
+    std::uint64_t seq = 0;  ///< its commit mark is `<token>:<seq>`
+    bool in_doubt = false;  ///< the connection broke after sending it: committed or not, unknown
+  };
+  std::optional<attempt> current;
+  std::string token;  ///< random per process, so that no other writer's mark is taken for ours
+  std::uint64_t next_seq = 1;
+  std::uint64_t acked_unreported = 0;  ///< entries acknowledged, not yet reported to ingest
   bool flush_scheduled = false;
   bool waiting_to_retry = false;
   static inline const char* name = "slawatch.writer";
 };
 
 /// Handles `write_batch`, `dead_letter_msg`, `caf::actor` (the ingest actor to report
-/// `acked_atom, count` to), `flush_atom` and `stop_atom` (write what is pending, retrying until
-/// the shutdown timeout, then end). Records from one mailbox sweep go out in one pipeline.
+/// `acked_atom, count` to), `flush_atom`, `persist_atom, count` (Redis lost its data: `count`
+/// snapshots are being sent again; once all are written the partition's marker is written and
+/// slawatch_redis_data_lost cleared) and `stop_atom` (write what is pending, retrying until the
+/// shutdown timeout, then end). Records from one mailbox sweep go out in one MULTI/EXEC
+/// transaction: records, dead letters, the snapshots of the cases that produced them, then the
+/// acknowledgements of their input entries; a crash leaves all of it or none. Every minute output
+/// streams are trimmed to `output_retention`, never past an entry a consumer group has not read
+/// or still has pending.
 caf::behavior writer_actor(caf::stateful_actor<writer_state>* self, writer_settings settings,
                            std::shared_ptr<metrics> stats, wall_time_source now);
 

@@ -31,7 +31,7 @@ field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eva
 
 [[ $(get "$API/healthz") == 200 ]] || fail "/healthz"
 [[ $(get "$API/readyz") == 200 ]] || fail "/readyz not ready: $(cat "$WORK/body")"
-[[ $(field '[c["name"] for c in d["checks"] if c["ok"]]') == "['redis', 'rules', 'backlog']" ]] ||
+[[ $(field '[c["name"] for c in d["checks"] if c["ok"]]') == "['redis', 'rules', 'backlog', 'persistence']" ]] ||
   fail "/readyz checks: $(cat "$WORK/body")"
 
 [[ $(get "$API/api/v1/cases/CS-20260302-0001") == 200 ]] || fail "open case: $(cat "$WORK/body")"

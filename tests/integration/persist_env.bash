@@ -1,0 +1,56 @@
+# Helpers of the persistence and recovery tests, on top of daemon_env.bash (sourced after it).
+
+# metric NAME_WITH_LABELS: the value of one sample of /metrics (empty if absent).
+metric() {
+  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1 == n { print $2; exit }'
+}
+
+# metric_at_least NAME_WITH_LABELS MIN: the sample exists and is >= MIN.
+metric_at_least() {
+  local v
+  v=$(metric "$1")
+  [[ -n "$v" ]] && awk -v v="$v" -v m="$2" 'BEGIN { exit !(v + 0 >= m + 0) }'
+}
+
+# jsonl_to_resp: JSON Lines events on stdin -> `XADD slawatch:events * field value ...` in the
+# Redis protocol on stdout, for `redis-cli --pipe`.
+jsonl_to_resp() {
+  python3 -c '
+import json, sys
+out = sys.stdout.buffer
+def bulk(s):
+    b = s.encode()
+    return b"$%d\r\n%s\r\n" % (len(b), b)
+for line in sys.stdin:
+    line = line.strip()
+    if not line:
+        continue
+    e = json.loads(line)
+    args = ["XADD", "slawatch:events", "*"]
+    for k, v in e.items():
+        args += [k, v if isinstance(v, str) else json.dumps(v)]
+    out.write(b"*%d\r\n" % len(args) + b"".join(bulk(a) for a in args))
+'
+}
+
+# feed FILE: appends the events of a JSON Lines file to the input stream.
+feed() { jsonl_to_resp <"$1" | redis-cli -p "$REDIS_PORT" --pipe >/dev/null; }
+
+# Every input entry delivered to the group and none pending: the daemon applied all of them.
+all_applied() {
+  local len info read pending
+  len=$(rcli_raw XLEN slawatch:events)
+  info=$(rcli_raw XINFO GROUPS slawatch:events)
+  read=$(awk 'prev == "entries-read" { print; exit } { prev = $0 }' <<<"$info")
+  pending=$(rcli_raw XPENDING slawatch:events slawatch | head -n 1)
+  [[ "$read" == "$len" && "$pending" == 0 ]]
+}
+
+# ids STREAM: the `id` field of every entry of STREAM, one per line, in stream order.
+ids() { rcli_raw XRANGE "$1" - + | awk 'prev == "id" { print } { prev = $0 }'; }
+
+# duplicates STREAM: how many entries repeat an id already written to STREAM.
+duplicates() { ids "$1" | sort | uniq -d -c | awk '{ n += $1 - 1 } END { print n + 0 }'; }
+
+# Records of a stream without the daemon-only lateness fields, sorted: comparable across runs.
+comparable_json() { stream_json "$1" | sed -E 's/,"late":true,"detection_delay_seconds":[0-9]+//' | sort; }
