@@ -1,8 +1,8 @@
 # Webhooks: a local receiver gets the breach notification as a signed JSON POST (HMAC-SHA256 of
 # the body under the configured secret) with the notification id as Idempotency-Key; a receiver
 # that answers 500 is retried with backoff and then dead-lettered; a restarted daemon that
-# re-derives the same notification (its consumer group gone, so it reads the events again) pages
-# neither receiver a second time.
+# re-derives the same notification (its consumer group and saved case state gone, so it reads the
+# events again) pages neither receiver a second time.
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 
 HOOK_PID=""
@@ -90,9 +90,11 @@ grep -q 'slawatch_notify_deliveries_total{channel="webhook",receiver="broken",re
   fail "failure not counted"
 stop_daemon || fail "daemon exited with status $?"
 
-# Restart with the group gone: the daemon reads the case's events again and writes the breach
-# notification a second time; the send markers keep both receivers from a second page.
+# Restart with the group and the saved case state gone (the send markers kept): the daemon reads
+# the case's events again and writes the breach notification a second time; the send markers
+# keep both receivers from a second page.
 rcli XGROUP DESTROY slawatch:events slawatch >/dev/null
+rcli_raw --scan --pattern '{slawatch:p0}:*' | while read -r key; do rcli_raw DEL "$key" >/dev/null; done
 start_daemon
 rewritten() { [[ $(stream_json slawatch:notifications | grep -c '"kind":"breach"') == 2 ]]; }
 wait_until 20 rewritten || fail "the restarted daemon did not re-derive the breach"
