@@ -64,8 +64,8 @@ std::optional<case_snapshot> snapshot_of(const case_archive& data) {
 
 /// Evaluates the case as of now, writes what is new, acknowledges `acks`, re-arms the timer.
 /// `changed`: an event was applied, so the case's snapshot is saved with the batch even if no
-/// record is due.
-void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool changed) {
+/// record is due. `recovered`: the first evaluation after the case was restored at start.
+void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool changed, bool recovered = false) {
   auto& st = self->state;
   auto& stats = *st.deps->stats;
   const auto wall_now = st.deps->now();
@@ -78,6 +78,7 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool ch
   write_batch batch;
   batch.acks = std::move(acks);
   batch.context = context_of(view.attrs);
+  batch.recovered = recovered;
   for (auto& r : view.records) {
     if (!st.data.emitted.insert(r.id).second) continue;
     stats.record_emitted(labels, r);
@@ -269,7 +270,7 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
         self->state.armed_for.reset();
         evaluate_and_emit(self, {}, false);
       },
-      [=](recover_atom) { evaluate_and_emit(self, {}, false); },
+      [=](recover_atom) { evaluate_and_emit(self, {}, false, true); },
       [=](persist_atom) {
         write_batch batch;
         batch.snapshot = snapshot_of(self->state.data);

@@ -177,17 +177,23 @@ class ingest_loop {
   }
 
   /// Every `claim_idle` (once the pending entries were read again): claims the entries other
-  /// consumers left pending that long (they died) and handles them like new ones.
+  /// consumers left pending that long (they died) and handles them like new ones. While the
+  /// in-flight bound stops a round before all are claimed, the next round comes at once and no new
+  /// entry is read (claim_unfinished_), so that a case's older entries still go first.
   void claim_idle_entries() {
     if (!settings_.persistence) return;
     const auto now = std::chrono::steady_clock::now();
-    if (now < next_claim_) return;
+    if (now < next_claim_ && !claim_unfinished_) return;
     next_claim_ = now + settings_.claim_idle;
+    claim_unfinished_ = false;
     std::size_t claimed = 0;
     for (const auto& stream : settings_.streams.input) {
       std::string cursor = "0-0";
       do {
-        if (in_flight_ >= settings_.max_in_flight) break;  // the rest at the next round
+        if (in_flight_ >= settings_.max_in_flight) {  // the rest at the next round
+          claim_unfinished_ = true;
+          break;
+        }
         const auto count = std::min(settings_.batch_size, settings_.max_in_flight - in_flight_);
         auto reply = connection_->command(xautoclaim_command(stream, settings_.streams.group, settings_.consumer,
                                                              settings_.claim_idle, cursor, count));
@@ -225,7 +231,7 @@ class ingest_loop {
     // new entries, so that a case's older entries are applied before its newer ones.
     if (std::all_of(cursors_.begin(), cursors_.end(), [](const auto& c) { return c == ">"; })) {
       claim_idle_entries();
-      if (!connection_ || in_flight_ >= settings_.max_in_flight) return;
+      if (!connection_ || in_flight_ >= settings_.max_in_flight || claim_unfinished_) return;
     }
     const auto room = settings_.max_in_flight - in_flight_;
     const auto count = std::min(settings_.batch_size, room);
@@ -301,6 +307,7 @@ class ingest_loop {
   bool stopping_ = false;
   std::chrono::steady_clock::time_point next_pending_sample_{};
   std::chrono::steady_clock::time_point next_claim_{};
+  bool claim_unfinished_ = false;  ///< the last claim round stopped at the in-flight bound
 };
 
 }  // namespace

@@ -73,6 +73,9 @@ struct write_batch {
   std::vector<entry_ref> acks;
   std::optional<case_snapshot> snapshot;  ///< the case's state after this batch, if it changed
   case_context context;  ///< of the case the records belong to (for the notifier)
+  /// Emitted by the case's first evaluation after it was restored from its snapshot: its records
+  /// due before the daemon started fell due while it was down, and are marked late.
+  bool recovered = false;
 };
 
 /// writer -> notifier: notification records and the audit records that end alerts (clock

@@ -99,7 +99,7 @@ void committed(writer_state& st, std::chrono::system_clock::time_point wall_now)
     written[kind_name(r.type)] += 1;
     if (r.type == rules::record::kind::notification)
       st.stats->notification_delay(wall_now - std::chrono::system_clock::time_point{r.at});
-    if (st.settings.persistence && std::chrono::system_clock::time_point{r.at} < st.settings.started_at)
+    if (st.settings.persistence && a.late_ids.count(r.id) != 0)
       st.settings.persistence->late_record(kind_name(r.type), wall_now - std::chrono::system_clock::time_point{r.at});
   }
   if (st.settings.persistence)
@@ -181,6 +181,7 @@ bool write_pending(writer_state& st) {
       a.dead_letters = std::move(st.dead_letters);
       a.acks = std::move(st.acks);
       a.contexts = std::move(st.contexts);
+      a.late_ids = std::move(st.late_ids);
       for (auto& [id, snap] : st.snapshots) a.snapshots.push_back(std::move(snap));
       a.marker = st.marker_due;
       a.seq = st.next_seq++;
@@ -188,6 +189,7 @@ bool write_pending(writer_state& st) {
       st.dead_letters.clear();
       st.acks.clear();
       st.contexts.clear();
+      st.late_ids.clear();
       st.snapshots.clear();
       st.marker_due = false;
       st.current = std::move(a);
@@ -202,7 +204,9 @@ bool write_pending(writer_state& st) {
     commands.push_back({"MULTI"});
     for (const auto& r : a.records) {
       auto cmd = xadd_record(stream_for(st.settings.streams, r), r);
-      cmd.back() = record_json(r, st.settings.started_at, wall_now);
+      const auto late_before = a.late_ids.count(r.id) != 0 ? st.settings.started_at
+                                                           : std::chrono::system_clock::time_point::min();
+      cmd.back() = record_json(r, late_before, wall_now);
       commands.push_back(std::move(cmd));
     }
     for (const auto& d : a.dead_letters) commands.push_back(xadd_dead_letter(st.settings.streams.dead_letter, d));
@@ -370,6 +374,8 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
         for (auto& r : batch.records) {
           if (st.settings.notifier && r.type == rules::record::kind::notification)
             st.contexts[r.case_id] = batch.context;
+          if (batch.recovered && std::chrono::system_clock::time_point{r.at} < st.settings.started_at)
+            st.late_ids.insert(r.id);
           st.records.push_back(std::move(r));
         }
         for (auto& a : batch.acks) st.acks.push_back(std::move(a));
