@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # End to end with the real tools: redis-server, `slawatch run` (with config/demo-rules.yaml),
+# a real prometheus-alertmanager (with config/alertmanager.yml) that the daemon notifies,
 # two `slawatch generate` runs (a fast one for volume: resolutions, reopens, CSAT/NPS, and a
 # slow one whose cases wait long enough to warn, breach and escalate), a few malformed entries
 # (dead letters), and a real Prometheus (Debian package) scraping the daemon every second with
@@ -17,7 +18,7 @@ if ! "$slawatch" run --help >/dev/null 2>&1; then
   echo "prometheus_e2e: SKIPPED !!! the dashboards were NOT evaluated against a live daemon !!!" >&2
   exit 0
 fi
-for tool in redis-server redis-cli prometheus promtool curl python3; do
+for tool in redis-server redis-cli prometheus prometheus-alertmanager promtool curl python3; do
   command -v "$tool" >/dev/null || { echo "prometheus_e2e: $tool not found; run scripts/install-deps" >&2; exit 1; }
 done
 
@@ -51,12 +52,19 @@ redis_port=$(free_port)
 metrics_port=$(free_port)
 api_port=$(free_port)
 prometheus_port=$(free_port)
+alertmanager_port=$(free_port)
 
 echo "== redis-server on 127.0.0.1:$redis_port"
 redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
   --dir "$tmp" > "$tmp/redis.log" 2>&1 &
 pids+=($!)
 wait_for 20 "redis-server" redis-cli -p "$redis_port" ping
+
+echo "== prometheus-alertmanager on 127.0.0.1:$alertmanager_port"
+prometheus-alertmanager --config.file="$src/config/alertmanager.yml" --storage.path="$tmp/am" \
+  --web.listen-address="127.0.0.1:$alertmanager_port" --cluster.listen-address= > "$tmp/alertmanager.log" 2>&1 &
+pids+=($!)
+wait_for 30 "prometheus-alertmanager" curl -sf "http://127.0.0.1:$alertmanager_port/-/ready"
 
 echo "== slawatch run (metrics on 127.0.0.1:$metrics_port)"
 cat > "$tmp/slawatch.yaml" <<YAML
@@ -68,6 +76,8 @@ metrics:
   listen: 127.0.0.1:$metrics_port
 api:
   listen: 127.0.0.1:$api_port
+notify:
+  alertmanagers: [http://127.0.0.1:$alertmanager_port]
 log_level: info
 YAML
 "$slawatch" run --config "$tmp/slawatch.yaml" --check >/dev/null || fail "the test's daemon config does not check"
