@@ -100,12 +100,13 @@ struct fixture : test::deterministic_system {
   template <class Reply, class... Ts>
   Reply ask(Ts... xs) {
     auto reply = std::make_shared<std::optional<Reply>>();
-    auto r = router;
-    sys.spawn([=](caf::event_based_actor* self) {
-      self->request(r, caf::infinite, xs...).then([=](Reply& answer) {
-        *reply = std::move(answer);
-      });
-    });
+    // The router is passed as a spawn argument: CAF 0.17's spawn of a function without arguments
+    // dereferences a null tuple pointer (UBSan reports it).
+    sys.spawn(
+        [=](caf::event_based_actor* self, caf::actor r) {
+          self->request(r, caf::infinite, xs...).then([=](Reply& answer) { *reply = std::move(answer); });
+        },
+        router);
     sched.run();
     REQUIRE(reply->has_value());
     return std::move(**reply);
