@@ -12,36 +12,13 @@
 #include "actors/notifier.hpp"
 #include "rules/load.hpp"
 #include "rules/time.hpp"
+#include "tests/actors/deterministic_system.hpp"
 
 using namespace slawatch;
 using namespace slawatch::actors;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct deterministic_system {
-  static caf::actor_system_config& configure(caf::actor_system_config& cfg) {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.file-verbosity", caf::atom("quiet"));
-    cfg.set("logger.console-verbosity", caf::atom("quiet"));
-    return cfg;
-  }
-  caf::actor_system_config cfg;
-  caf::actor_system sys{configure(cfg)};
-  caf::scheduler::test_coordinator& sched{dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())};
-  caf::actor_clock::time_point start = sched.clock().now();
-  std::chrono::system_clock::time_point wall_start =
-      std::chrono::system_clock::time_point{date::sys_days{date::March / 2 / 2026} + 9h + 15min};
-
-  wall_time_source time_source() {
-    return [this] { return wall_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                            sched.clock().now() - start); };
-  }
-  void advance(caf::timespan d) {
-    sched.clock().advance_time(d);
-    sched.run();
-  }
-};
 
 const char* rules_text =
     "version: t1\n"
@@ -98,13 +75,14 @@ rules::record met() {
   return r;
 }
 
-struct fixture : deterministic_system {
+struct fixture : test::deterministic_system {
   std::shared_ptr<const rules::rule_set> rules = test_rules();
   std::shared_ptr<metrics> stats = std::make_shared<metrics>("test", *rules);
   std::shared_ptr<fake_http> http = std::make_shared<fake_http>();
   caf::actor notifier;
 
   explicit fixture(notify_config config) {
+    wall_start += 15min;  // the tests' times are from 09:15
     notifier_settings s;
     s.endpoint = {"127.0.0.1", 1, "", "", 0};  // nothing listens: no send markers
     s.config = std::move(config);
