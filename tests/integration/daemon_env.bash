@@ -5,6 +5,8 @@
 # Usage: source daemon_env.bash "$slawatch" "$source_dir"
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/sanitizer_reports.bash"
+
 SLAWATCH=$1
 SOURCE_DIR=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/slawatch-it.XXXXXX")
@@ -16,6 +18,7 @@ cleanup() {
   set +e  # a `wait` on a killed process returns 143: that must not end the clean-up half way
   [[ -n "$DAEMON_PID" ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
   [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  sanitizer_reports "$WORK" && status=1
   if [[ $status -ne 0 && -f "$WORK/daemon.log" ]]; then
     echo "--- daemon log (last 40 lines)" >&2
     tail -n 40 "$WORK/daemon.log" >&2

@@ -1,8 +1,12 @@
 # Helpers of the persistence and recovery tests, on top of daemon_env.bash (sourced after it).
 
 # metric NAME_WITH_LABELS: the value of one sample of /metrics (empty if absent).
+# The page is read whole before awk looks at it: an awk that stops at the first match would close
+# the pipe while curl still writes, and under `pipefail` curl's write error failed the caller.
 metric() {
-  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1 == n { print $2; exit }'
+  local page
+  page=$(curl -sf "http://127.0.0.1:$METRICS_PORT/metrics") || return 1
+  awk -v n="$1" '$1 == n { print $2; exit }' <<<"$page"
 }
 
 # metric_at_least NAME_WITH_LABELS MIN: the sample exists and is >= MIN.

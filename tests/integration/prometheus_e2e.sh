@@ -24,10 +24,14 @@ done
 
 tmp=$(mktemp -d)
 pids=()
+source "$(dirname "$0")/sanitizer_reports.bash"
 cleanup() {
+  local status=$?
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  sanitizer_reports "$tmp" && status=1
   rm -rf "$tmp"
+  exit $status
 }
 trap cleanup EXIT
 fail() {
