@@ -231,7 +231,7 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
                   });
           } else if (key == "streams") {
             r.map(v, path, {"input", "group", "outcomes", "notifications", "audit", "dead_letter", "start_from",
-                     "partitions"},
+                     "partitions", "lease_ttl"},
                   [&](const std::string& k, const YAML::Node& x, const std::string& p) {
                     if (k == "input") {
                       if (x.IsScalar()) {
@@ -256,6 +256,11 @@ rules::expected<daemon_config, std::vector<rules::problem>> parse_config(std::st
                     if (k == "dead_letter") r.text(x, p, cfg.streams.dead_letter);
                     if (k == "start_from") r.one_of(x, p, cfg.streams.start_from, {"beginning", "new"});
                     if (k == "partitions") r.integer(x, p, cfg.streams.partitions, 0, 4096);
+                    if (k == "lease_ttl") {
+                      r.duration(x, p, cfg.streams.lease_ttl);
+                      if (cfg.streams.lease_ttl.count() < 1 || cfg.streams.lease_ttl.count() > 3600)
+                        r.problem_at(x, p, "must be between 1s and 1h");
+                    }
                   });
           } else if (key == "consumer") {
             r.text(v, path, cfg.consumer, true);

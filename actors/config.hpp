@@ -36,6 +36,9 @@ struct streams_config {
   /// into N partition streams `<input>:0` .. `<input>:N-1` (rules/partition.hpp says which case
   /// goes where), and `input` then holds those names, the first input's partitions first.
   std::uint32_t partitions = 0;
+  /// `streams.lease_ttl`: with partitions, how long a partition's lease lasts without renewal
+  /// (renewed every third of it); an instance that dies hands its partitions over after this.
+  std::chrono::seconds lease_ttl{10};
 };
 
 /// The case API (actors/case_api.hpp): `api.listen`, `api.token_file`.

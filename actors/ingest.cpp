@@ -1,11 +1,13 @@
 #include "actors/ingest.hpp"
 
+#include <deque>
 #include <map>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/keys.hpp"
+#include "actors/lease.hpp"
 #include "actors/recovery.hpp"
 #include "rules/codec.hpp"
 
@@ -30,9 +32,16 @@ class ingest_loop {
         settings_(std::move(settings)),
         router_(std::move(router)),
         writer_(std::move(writer)),
-        stats_(std::move(stats)),
-        // Pending entries of this consumer (left by an earlier run under the same name) first.
-        cursors_(settings_.streams.input.size(), "0") {}
+        stats_(std::move(stats)) {
+    if (settings_.leased) return;  // the lease manager hands partitions over
+    // Every stream at once; pending entries of this consumer (left by an earlier run under the
+    // same name) first.
+    streams_ = settings_.streams.input;
+    cursors_.assign(streams_.size(), "0");
+    if (!settings_.persistence) return;  // nothing saved to load
+    const std::uint32_t count = std::max<std::uint32_t>(1, settings_.partitions);
+    for (std::uint32_t p = 0; p < count; ++p) to_load_.push_back(p);
+  }
 
   /// Returns whether every entry read was acknowledged.
   bool run() {
@@ -42,6 +51,9 @@ class ingest_loop {
       if (!connection_ && !connect()) {
         drain_mailbox(retry_.next());
         continue;
+      }
+      if (!to_load_.empty() || recovery_round_) {
+        if (!load_partitions()) continue;
       }
       if (in_flight_ >= settings_.max_in_flight) {
         drain_mailbox(std::chrono::seconds{1});
@@ -72,6 +84,10 @@ class ingest_loop {
           [&](acked_atom, std::uint64_t count) {
             in_flight_ -= std::min<std::uint64_t>(count, in_flight_);
             stats_->set_in_flight(static_cast<double>(in_flight_));
+          },
+          [&](lease_atom, const std::vector<std::uint32_t>& won) {
+            to_load_.insert(to_load_.end(), won.begin(), won.end());
+            if (!recovered_once_) recovery_round_ = true;
           },
           [&](stop_atom) { stopping_ = true; },
           caf::after(wait) >> [&] { more = false; });
@@ -106,30 +122,58 @@ class ingest_loop {
         return false;
       }
     }
-    if (settings_.persistence && !settings_.persistence->recovered()) {
-      if (!recover(*opened)) return false;
-    } else if (settings_.persistence && !check_marker(*opened)) {
-      return false;
-    }
+    if (settings_.persistence && !check_markers(*opened)) return false;
     connection_.emplace(std::move(*opened));
     stats_->redis_connected("reader", true);
     retry_.reset();
-    spdlog::info("ingest: reading {} stream(s) as {} in group {}", settings_.streams.input.size(),
-                 settings_.consumer, settings_.streams.group);
+    spdlog::info("ingest: reading {} of {} stream(s) as {} in group {}", streams_.size(),
+                 settings_.streams.input.size(), settings_.consumer, settings_.streams.group);
     return true;
   }
 
-  /// Loads the snapshots and waits until the router respawned the cases. False if Redis failed.
-  bool recover(redis_connection& redis) {
+  /// Loads the snapshots of the partitions handed over (or, not leased, of all of them) and
+  /// waits until the router respawned the cases; then their streams are read (leased: after
+  /// every entry pending in them is claimed). False if Redis failed (what is left is retried).
+  bool load_partitions() {
+    if (!settings_.persistence) {  // nothing saved to load: read at once
+      for (const auto p : to_load_)
+        for (auto& stream : streams_of_partition(settings_.streams.input, settings_.partitions, p)) {
+          streams_.push_back(std::move(stream));
+          cursors_.push_back(">");
+        }
+      to_load_.clear();
+      recovery_round_ = false;
+      return true;
+    }
     const auto started = std::chrono::steady_clock::now();
-    spdlog::info("recovery: loading the snapshots of {}", settings_.partition_tag);
-    auto counts = load_partition(redis, settings_.partition_tag, settings_.load_batch, std::chrono::system_clock::now(),
-                                 *settings_.persistence,
-                                 [&](restore_msg msg) { self_->send(router_, std::move(msg)); });
-    if (!counts) {
-      spdlog::warn("recovery: {}", counts.error());
-      stats_->redis_error("reader");
-      return false;
+    recovery_counts total;
+    std::vector<std::uint32_t> loaded;
+    while (!to_load_.empty()) {
+      const auto p = to_load_.front();
+      const auto tag = keys::partition_tag(p);
+      spdlog::info("recovery: loading the snapshots of {}", tag);
+      auto counts = load_partition(*connection_, tag, settings_.load_batch, std::chrono::system_clock::now(),
+                                   *settings_.persistence,
+                                   [&](restore_msg msg) { self_->send(router_, std::move(msg)); });
+      if (!counts) {
+        drop_connection("recovery: " + counts.error());
+        return false;
+      }
+      to_load_.pop_front();
+      loaded.push_back(p);
+      loaded_tags_.push_back(tag);
+      if (!counts->marker_present && counts->open + counts->closed + counts->missing > 0)
+        spdlog::error("recovery: the marker of {} is missing but snapshots are there: Redis lost part of its data "
+                      "(restored from an old backup, keys evicted or deleted?); what is left is used",
+                      tag);
+      if (counts->missing > 0)
+        spdlog::error("recovery: {} cases of the open/closed indexes of {} have no snapshot (evicted or deleted?)",
+                      counts->missing, tag);
+      if (counts->unreadable > 0)
+        spdlog::error("recovery: {} snapshots of {} unreadable and left out (see slawatch_snapshot_errors_total)",
+                      counts->unreadable, tag);
+      total.open += counts->open;
+      total.closed += counts->closed;
     }
     // The router handles messages in order: its answer means every restore was handled.
     std::uint64_t live = 0;
@@ -137,43 +181,96 @@ class ingest_loop {
         .receive([&](std::uint64_t n) { live = n; },
                  [&](caf::error& e) { spdlog::error("recovery: router: {}", caf::to_string(e)); });
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    if (!counts->marker_present && counts->open + counts->closed + counts->missing > 0)
-      spdlog::error("recovery: the marker of {} is missing but snapshots are there: Redis lost part of its data "
-                    "(restored from an old backup, keys evicted or deleted?); what is left is used",
-                    settings_.partition_tag);
-    if (counts->missing > 0)
-      spdlog::error("recovery: {} cases of the open/closed indexes have no snapshot (evicted or deleted?)",
-                    counts->missing);
-    if (counts->unreadable > 0)
-      spdlog::error("recovery: {} snapshots unreadable and left out (see slawatch_snapshot_errors_total)",
-                    counts->unreadable);
-    spdlog::info("recovery: {} open and {} closed cases loaded, {} case actors live, in {:.3f} s", counts->open,
-                 counts->closed, live, took.count());
-    settings_.persistence->recovery_done(counts->open, counts->closed, took);
+    spdlog::info("recovery: {} open and {} closed cases loaded, {} case actors live, in {:.3f} s (partitions {})",
+                 total.open, total.closed, live, took.count(), partition_list(loaded));
+    if (settings_.leased) {
+      // Owned now: whatever is pending in these streams is this instance's to apply, oldest
+      // first, before any new entry of them.
+      for (const auto p : loaded)
+        for (auto& stream : streams_of_partition(settings_.streams.input, settings_.partitions, p))
+          claiming_.push_back({std::move(stream), "0-0"});
+    }
+    recovery_round_ = false;
+    recovered_once_ = true;
+    settings_.persistence->recovery_done(total.open, total.closed, took);
     return true;
   }
 
-  /// After a reconnect: the marker gone means Redis restarted empty or was flushed while this
-  /// daemon held cases. Reported loudly; every case held is saved again. False if Redis failed.
-  bool check_marker(redis_connection& redis) {
-    auto present = marker_exists(redis, settings_.partition_tag);
-    if (!present) {
-      spdlog::warn("ingest: {}", present.error());
-      stats_->redis_error("reader");
-      return false;
+  /// After a reconnect: a partition's marker gone means Redis restarted empty or was flushed
+  /// while this daemon held cases. Reported loudly; every case held is saved again. False if
+  /// Redis failed.
+  bool check_markers(redis_connection& redis) {
+    if (settings_.persistence->data_lost()) return true;
+    std::vector<std::string> missing;
+    for (const auto& tag : loaded_tags_) {
+      auto present = marker_exists(redis, tag);
+      if (!present) {
+        spdlog::warn("ingest: {}", present.error());
+        stats_->redis_error("reader");
+        return false;
+      }
+      if (!*present) missing.push_back(keys::marker(tag));
     }
-    if (*present || settings_.persistence->data_lost()) return true;
+    if (missing.empty()) return true;
     settings_.persistence->set_data_lost(true);
     std::uint64_t count = 0;
     self_->request(router_, caf::infinite, persist_atom::value)
         .receive([&](std::uint64_t n) { count = n; },
                  [&](caf::error& e) { spdlog::error("ingest: router: {}", caf::to_string(e)); });
-    spdlog::error("Redis LOST ITS DATA: the marker {} is gone (Redis restarted empty or was flushed). Snapshots, "
+    spdlog::error("Redis LOST ITS DATA: the marker {} is gone{} (Redis restarted empty or was flushed). Snapshots, "
                   "output entries and input entries not yet read that it held are lost; saving the {} cases held "
                   "in memory again; not ready until done",
-                  keys::marker(settings_.partition_tag), count);
-    self_->send(writer_, persist_atom::value, count);
+                  missing.front(),
+                  missing.size() > 1 ? " with " + std::to_string(missing.size() - 1) + " other(s)" : std::string{},
+                  count);
+    self_->send(writer_, persist_atom::value, count, loaded_tags_);
     return true;
+  }
+
+  /// Claims entries of `stream` from `cursor` on (XAUTOCLAIM, entries pending at least
+  /// `min_idle`) and hands them on, until done or the in-flight bound is reached. Returns the
+  /// number claimed; `cursor` is `0-0` when the stream is done. On a Redis failure the
+  /// connection is dropped.
+  std::size_t claim_from(const std::string& stream, std::string& cursor, std::chrono::milliseconds min_idle) {
+    std::size_t claimed = 0;
+    do {
+      if (in_flight_ >= settings_.max_in_flight) return claimed;  // the rest at the next round
+      const auto count = std::min(settings_.batch_size, settings_.max_in_flight - in_flight_);
+      auto reply = connection_->command(
+          xautoclaim_command(stream, settings_.streams.group, settings_.consumer, min_idle, cursor, count));
+      if (!reply) {
+        drop_connection(reply.error());
+        return claimed;
+      }
+      auto decoded = decode_autoclaim(reply->get(), stream);
+      if (!decoded) {
+        drop_connection(decoded.error());
+        return claimed;
+      }
+      cursor = decoded->next;
+      claimed += decoded->entries.size();
+      for (auto& e : decoded->entries) dispatch(std::move(e));
+    } while (cursor != "0-0");
+    return claimed;
+  }
+
+  /// Leased: claims every entry pending in the streams of partitions just taken over, whoever
+  /// holds it; a stream is read for new entries once that is done.
+  void claim_taken_over() {
+    std::size_t claimed = 0;
+    while (!claiming_.empty() && connection_) {
+      auto& [stream, cursor] = claiming_.front();
+      claimed += claim_from(stream, cursor, std::chrono::milliseconds{0});
+      if (!connection_ || cursor != "0-0") break;  // Redis failed, or the in-flight bound
+      streams_.push_back(std::move(stream));
+      cursors_.push_back(">");
+      claiming_.pop_front();
+    }
+    if (claimed > 0) {
+      spdlog::info("ingest: claimed {} entries pending in partitions taken over", claimed);
+      settings_.persistence->claimed(claimed);
+      stats_->set_in_flight(static_cast<double>(in_flight_));
+    }
   }
 
   /// Every `claim_idle` (once the pending entries were read again): claims the entries other
@@ -181,35 +278,20 @@ class ingest_loop {
   /// in-flight bound stops a round before all are claimed, the next round comes at once and no new
   /// entry is read (claim_unfinished_), so that a case's older entries still go first.
   void claim_idle_entries() {
-    if (!settings_.persistence) return;
+    if (!settings_.persistence || settings_.leased) return;
     const auto now = std::chrono::steady_clock::now();
     if (now < next_claim_ && !claim_unfinished_) return;
     next_claim_ = now + settings_.claim_idle;
     claim_unfinished_ = false;
     std::size_t claimed = 0;
-    for (const auto& stream : settings_.streams.input) {
+    for (const auto& stream : streams_) {
       std::string cursor = "0-0";
-      do {
-        if (in_flight_ >= settings_.max_in_flight) {  // the rest at the next round
-          claim_unfinished_ = true;
-          break;
-        }
-        const auto count = std::min(settings_.batch_size, settings_.max_in_flight - in_flight_);
-        auto reply = connection_->command(xautoclaim_command(stream, settings_.streams.group, settings_.consumer,
-                                                             settings_.claim_idle, cursor, count));
-        if (!reply) {
-          drop_connection(reply.error());
-          return;
-        }
-        auto decoded = decode_autoclaim(reply->get(), stream);
-        if (!decoded) {
-          drop_connection(decoded.error());
-          return;
-        }
-        cursor = decoded->next;
-        claimed += decoded->entries.size();
-        for (auto& e : decoded->entries) dispatch(std::move(e));
-      } while (cursor != "0-0");
+      claimed += claim_from(stream, cursor, settings_.claim_idle);
+      if (!connection_) return;
+      if (cursor != "0-0") {
+        claim_unfinished_ = true;
+        break;
+      }
     }
     if (claimed > 0) {
       spdlog::warn("ingest: claimed {} entries left pending by other consumers for over {} s", claimed,
@@ -227,11 +309,19 @@ class ingest_loop {
   }
 
   void read_once() {
+    if (!claiming_.empty()) {
+      claim_taken_over();
+      if (!connection_ || !claiming_.empty()) return;
+    }
     // Claim from dead consumers once this consumer's own pending entries are back, and before
     // new entries, so that a case's older entries are applied before its newer ones.
     if (std::all_of(cursors_.begin(), cursors_.end(), [](const auto& c) { return c == ">"; })) {
       claim_idle_entries();
       if (!connection_ || in_flight_ >= settings_.max_in_flight || claim_unfinished_) return;
+    }
+    if (streams_.empty()) {  // no partition owned (yet)
+      drain_mailbox(settings_.block);
+      return;
     }
     const auto room = settings_.max_in_flight - in_flight_;
     const auto count = std::min(settings_.batch_size, room);
@@ -239,7 +329,7 @@ class ingest_loop {
     // Pending entries are there already: do not wait for them.
     const auto block = history ? std::chrono::milliseconds{1} : settings_.block;
     auto reply = connection_->command(
-        xreadgroup_command(settings_.streams.group, settings_.consumer, count, block, settings_.streams.input, cursors_));
+        xreadgroup_command(settings_.streams.group, settings_.consumer, count, block, streams_, cursors_));
     if (!reply) {
       drop_connection(reply.error());
       return;
@@ -261,7 +351,7 @@ class ingest_loop {
     for (const auto& e : entries) last[e.stream] = e.id;
     for (std::size_t i = 0; i < cursors_.size(); ++i) {
       if (cursors_[i] == ">") continue;
-      auto it = last.find(settings_.streams.input[i]);
+      auto it = last.find(streams_[i]);
       cursors_[i] = it == last.end() ? ">" : it->second;
     }
   }
@@ -281,10 +371,10 @@ class ingest_loop {
 
   void sample_pending() {
     const auto now = std::chrono::steady_clock::now();
-    if (now < next_pending_sample_) return;
+    if (now < next_pending_sample_ || !connection_ || streams_.empty()) return;
     next_pending_sample_ = now + pending_sample_interval;
     std::vector<redis_command> commands;
-    for (const auto& s : settings_.streams.input) commands.push_back({"XPENDING", s, settings_.streams.group});
+    for (const auto& s : streams_) commands.push_back({"XPENDING", s, settings_.streams.group});
     auto replies = connection_->pipeline(commands);
     if (!replies) {
       drop_connection(replies.error());
@@ -292,7 +382,7 @@ class ingest_loop {
     }
     for (std::size_t i = 0; i < replies->size(); ++i)
       if (auto count = decode_pending_count((*replies)[i].get()))
-        stats_->consumer_pending(settings_.streams.input[i], static_cast<double>(*count));
+        stats_->consumer_pending(streams_[i], static_cast<double>(*count));
   }
 
   caf::blocking_actor* self_;
@@ -302,7 +392,17 @@ class ingest_loop {
   std::shared_ptr<metrics> stats_;
   std::optional<redis_connection> connection_;
   backoff retry_;
+  /// The streams read for entries, and where each read continues: the last pending entry of
+  /// this consumer seen, or `>` for new entries.
+  std::vector<std::string> streams_;
   std::vector<std::string> cursors_;
+  /// Leased: streams of partitions taken over whose pending entries are still being claimed,
+  /// with the XAUTOCLAIM cursor; read once done.
+  std::deque<std::pair<std::string, std::string>> claiming_;
+  std::deque<std::uint32_t> to_load_;    ///< partitions whose snapshots are still to load
+  std::vector<std::string> loaded_tags_;  ///< key tags of the partitions loaded (marker checks)
+  bool recovery_round_ = false;  ///< leased: the first handover came, maybe empty; recovery ends with it
+  bool recovered_once_ = false;
   std::size_t in_flight_ = 0;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point next_pending_sample_{};
@@ -320,6 +420,14 @@ redis_command xreadgroup_command(const std::string& group, const std::string& co
   cmd.insert(cmd.end(), streams.begin(), streams.end());
   cmd.insert(cmd.end(), ids.begin(), ids.end());
   return cmd;
+}
+
+std::vector<std::string> streams_of_partition(const std::vector<std::string>& inputs, std::uint32_t partitions,
+                                              std::uint32_t p) {
+  if (partitions == 0) return inputs;
+  std::vector<std::string> out;
+  for (std::size_t i = static_cast<std::size_t>(p); i < inputs.size(); i += partitions) out.push_back(inputs[i]);
+  return out;
 }
 
 routed_entry route_entry(stream_entry entry) {

@@ -38,6 +38,12 @@ struct routed_entry {
 /// Decodes one entry (pure).
 routed_entry route_entry(stream_entry entry);
 
+/// The input streams of partition `p` when `inputs` is the partitioned list of the config
+/// (streams_config::input: each input's `partitions` streams in turn): `inputs[i * partitions + p]`
+/// for every input i. With `partitions` 0, every stream of `inputs`.
+std::vector<std::string> streams_of_partition(const std::vector<std::string>& inputs, std::uint32_t partitions,
+                                              std::uint32_t p);
+
 struct ingest_settings {
   redis_endpoint endpoint;
   streams_config streams;
@@ -46,21 +52,31 @@ struct ingest_settings {
   std::size_t max_in_flight = 10000;
   std::chrono::milliseconds block{250};  ///< longest wait per read; bounds how late a stop is seen
   std::chrono::seconds shutdown_timeout{30};
-  /// Recovery (actors/recovery.hpp) of the partition with this key tag before the first read,
-  /// the marker check after every reconnect, and claiming from dead consumers. Without
-  /// `persistence` (tests of other parts) none of this happens.
+  /// Recovery (actors/recovery.hpp) of the partitions read before their first read, the marker
+  /// check after every reconnect, and claiming from dead consumers. Without `persistence` (tests
+  /// of other parts) none of this happens.
   std::shared_ptr<persistence_metrics> persistence;
-  std::string partition_tag;
+  /// `streams.partitions`: 0, the input streams as named and every case's state under partition
+  /// 0's tag; N > 0, `streams.input` holds the partition streams (streams_of_partition).
+  std::uint32_t partitions = 0;
+  /// Partitions come and go with leases (actors/lease.hpp): none is read until the lease manager
+  /// hands it over (`lease_atom, partitions`). False: every partition (or partition 0) is read.
+  bool leased = false;
   std::size_t load_batch = 1000;
   std::chrono::seconds claim_idle{60};
 };
 
-/// First (once Redis answers) loads the snapshots of open and kept closed cases and hands them
-/// to the router (`restore_msg`), waiting until it respawned them; then reads this consumer's
-/// pending entries, then new ones, and every `claim_idle` claims entries idle that long with other
-/// consumers (XAUTOCLAIM). After a reconnect it checks the partition's marker: missing means
-/// Redis lost its data; it is reported (error log, slawatch_redis_data_lost) and the writer is
-/// told to save every case held again (`persist_atom, count`, see writer.hpp).
+/// Not leased: first (once Redis answers) loads the snapshots of open and kept closed cases of
+/// every partition and hands them to the router (`restore_msg`), waiting until it respawned them;
+/// then reads this consumer's pending entries, then new ones, and every `claim_idle` claims
+/// entries idle that long with other consumers (XAUTOCLAIM).
+/// Leased: reads nothing until `lease_atom, std::vector<std::uint32_t>` hands partitions over
+/// (the first such message, even empty, ends recovery); for each, loads its snapshots like
+/// above, then claims every entry pending in its streams whoever holds it (XAUTOCLAIM, no idle
+/// threshold: the lease says nobody else reads them) and applies those before any new entry.
+/// After a reconnect it checks the markers of the partitions loaded: one missing means Redis
+/// lost its data; it is reported (error log, slawatch_redis_data_lost) and the writer is told to
+/// save every case held again (`persist_atom, count, tags`, see writer.hpp).
 /// Runs until it receives `stop_atom`; then stops reading, waits (up to the shutdown timeout)
 /// for every entry in flight to be acknowledged (`acked_atom, count` from the writer), sets
 /// `drained` accordingly and ends.

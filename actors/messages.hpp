@@ -37,6 +37,8 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;      ///< notifier: t
 using recover_atom = caf::atom_constant<caf::atom("recover")>;  ///< case actor: restored, evaluate now
 using restored_atom = caf::atom_constant<caf::atom("restored")>;  ///< router: all restores handled?
 using persist_atom = caf::atom_constant<caf::atom("persist")>;  ///< save every case's snapshot again
+using lease_atom = caf::atom_constant<caf::atom("lease")>;      ///< lease manager -> ingest: partitions won
+using release_atom = caf::atom_constant<caf::atom("release")>;  ///< lease manager: give every lease back
 
 /// Where an input event came from, to acknowledge it once its effects are written.
 struct entry_ref {

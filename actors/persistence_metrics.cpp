@@ -62,7 +62,22 @@ persistence_metrics::persistence_metrics(prometheus::Registry& registry)
                            .Name("slawatch_redis_data_lost")
                            .Help("1 from a loss of Redis data until every case held is saved again")
                            .Register(registry)
-                           .Add({})) {
+                           .Add({})),
+      partitions_owned_gauge_(BuildGauge()
+                                  .Name("slawatch_partitions_owned")
+                                  .Help("Partitions whose lease this instance holds")
+                                  .Register(registry)
+                                  .Add({})),
+      lease_acquisitions_(BuildCounter()
+                              .Name("slawatch_lease_acquisitions_total")
+                              .Help("Partition leases acquired")
+                              .Register(registry)
+                              .Add({})),
+      lease_losses_(BuildCounter()
+                        .Name("slawatch_lease_losses_total")
+                        .Help("Partition leases found lost at renewal")
+                        .Register(registry)
+                        .Add({})) {
   recovering_.Set(1);
   for (const char* state : {"open", "closed"}) {
     snapshots_written_.Add({{"state", state}});

@@ -25,6 +25,12 @@
 //                                                            flushed)
 // slawatch_redis_data_lost               gauge      -        1 from such a loss until every case
 // held was saved again
+// slawatch_partitions_owned              gauge      -        partitions whose lease this instance
+//                                                            holds (streams.partitions > 0)
+// slawatch_lease_acquisitions_total      counter    -        partition leases acquired (free ones
+//                                                            and takeovers of expired ones)
+// slawatch_lease_losses_total            counter    -        leases found lost at renewal (the
+//                                                            instance then exits)
 #pragma once
 
 #include <prometheus/counter.h>
@@ -58,6 +64,14 @@ class persistence_metrics {
   void trimmed(const std::string& stream, double entries);
   /// Redis lost its data (true) or every case held was saved again (false).
   void set_data_lost(bool lost);
+  /// Leases: one acquired, one found lost, how many partitions are owned now.
+  void lease_acquired() { lease_acquisitions_.Increment(); }
+  void lease_lost() { lease_losses_.Increment(); }
+  void set_partitions_owned(std::size_t count) {
+    partitions_owned_gauge_.Set(static_cast<double>(count));
+    partitions_owned_.store(count);
+  }
+  std::size_t partitions_owned() const noexcept { return partitions_owned_.load(); }
 
   /// The writer could not write its last batch (Redis away or refusing) and retries.
   void set_writer_failing(bool failing) { writer_failing_.store(failing); }
@@ -80,6 +94,10 @@ class persistence_metrics {
   prometheus::Family<prometheus::Counter>& trimmed_entries_;
   prometheus::Counter& data_lost_total_;
   prometheus::Gauge& data_lost_gauge_;
+  prometheus::Gauge& partitions_owned_gauge_;
+  prometheus::Counter& lease_acquisitions_;
+  prometheus::Counter& lease_losses_;
+  std::atomic<std::size_t> partitions_owned_{0};
   std::atomic<bool> recovered_{false};
   std::atomic<bool> data_lost_{false};
   std::atomic<bool> writer_failing_{false};

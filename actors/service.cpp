@@ -13,6 +13,7 @@
 #include "actors/case_actor.hpp"
 #include "actors/ingest.hpp"
 #include "actors/keys.hpp"
+#include "actors/lease.hpp"
 #include "actors/notifier.hpp"
 #include "actors/persistence_metrics.hpp"
 #include "actors/router.hpp"
@@ -38,6 +39,7 @@ struct service::impl {
   caf::actor writer;
   caf::actor router;
   caf::actor ingest;
+  caf::actor lease;  ///< none without partitions
   std::shared_ptr<std::atomic<bool>> drained = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<case_api> api;
   bool stopped = false;
@@ -79,6 +81,15 @@ std::vector<readiness_check> service::readiness() const {
   checks.push_back({"backlog", bounded,
                     std::to_string(in_flight) + " entries in flight, limit max_in_flight " +
                         std::to_string(p.opts.config.max_in_flight)});
+  if (p.opts.config.streams.partitions > 0) {
+    const auto owned = p.persistence->partitions_owned();
+    checks.push_back({"partitions", p.persistence->recovered(),
+                      p.persistence->recovered()
+                          ? "owns " + std::to_string(owned) + " of " + std::to_string(p.opts.config.streams.partitions) +
+                                " partitions (leases of " + std::to_string(p.opts.config.streams.lease_ttl.count()) +
+                                " s)"
+                          : "waiting for the first round of leases (one heartbeat after start)"});
+  }
   // Snapshots loaded, Redis holds what the daemon holds, the writer is not stuck retrying.
   const auto& persisted = *p.persistence;
   const bool saved = persisted.recovered() && !persisted.data_lost() && !persisted.writer_failing();
@@ -177,9 +188,9 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   ws.streams = cfg.streams;
   ws.max_batch = cfg.batch_size;
   ws.shutdown_timeout = cfg.shutdown_timeout;
-  // Partitions do not exist yet: every case is in partition 0.
-  const auto partition_tag = keys::partition_tag(0);
-  ws.partition_tag = partition_tag;
+  // A case's keys carry the tag of its partition; the writer's commit mark is in partition 0.
+  ws.partition_tag = keys::partition_tag(0);
+  ws.partitions = cfg.streams.partitions;
   ws.closed_retention = cfg.closed_retention;
   ws.started_at = p->opts.now();
   ws.output_retention = cfg.persistence.output_retention;
@@ -213,11 +224,26 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   is.block = std::chrono::milliseconds{250};
   is.shutdown_timeout = cfg.shutdown_timeout;
   is.persistence = p->persistence;
-  is.partition_tag = partition_tag;
+  is.partitions = cfg.streams.partitions;
+  is.leased = cfg.streams.partitions > 0;
   is.load_batch = cfg.persistence.load_batch;
   is.claim_idle = cfg.persistence.claim_idle;
   p->ingest = sys.spawn<caf::detached>(ingest_actor, is, p->router, p->writer, p->stats, p->drained);
   caf::anon_send(p->writer, p->ingest);
+  if (cfg.streams.partitions > 0) {
+    lease_settings ls;
+    ls.endpoint = endpoint;
+    ls.consumer = cfg.consumer;
+    ls.partitions = cfg.streams.partitions;
+    ls.ttl = cfg.streams.lease_ttl;
+    ls.ingest = p->ingest;
+    ls.persistence = p->persistence;
+    ls.lost = p->opts.lease_lost;
+    p->lease = sys.spawn<caf::detached>(lease_actor, ls, p->stats);
+    spdlog::info("partitions: {} with leases of {} s; the first acquisition comes one heartbeat ({} ms) after start",
+                 cfg.streams.partitions, cfg.streams.lease_ttl.count(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(cfg.streams.lease_ttl).count() / 3);
+  }
   p->rules_version = p->opts.rules->version;
 
   auto* raw = p.get();
@@ -250,6 +276,13 @@ bool service::stop() {
   self->wait_for(p.ingest);
   caf::anon_send(p.writer, stop_atom::value);
   self->wait_for(p.writer);
+  if (p.lease) {
+    // Everything read is written and acknowledged (or the shutdown timeout passed): the
+    // partitions may go to another instance at once rather than after the lease TTL.
+    self->request(p.lease, caf::infinite, release_atom::value)
+        .receive([](std::uint64_t) {}, [&](caf::error& e) { spdlog::warn("lease: {}", p.system->render(e)); });
+    self->wait_for(p.lease);
+  }
   if (p.notifier) {
     caf::anon_send(p.notifier, stop_atom::value);  // after what the writer's last flush sent it
     self->wait_for(p.notifier);

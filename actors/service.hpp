@@ -37,6 +37,10 @@ class service {
     /// from the thread that asked for it (signal loop or an API thread). May be empty.
     std::function<void()> reload_begins;
     std::function<void()> reload_ends;
+    /// With partitions: called from the lease actor's thread when a lease was found lost (this
+    /// instance was stalled past the lease TTL, another may own the partition now), with what
+    /// happened. Must not return: the daemon exits non-zero so that systemd restarts it.
+    std::function<void(const std::string&)> lease_lost;
   };
 
   /// Binds the metrics and case API addresses and starts every actor. Fails (with the reason)

@@ -104,7 +104,7 @@ void committed(writer_state& st, std::chrono::system_clock::time_point wall_now)
   }
   if (st.settings.persistence)
     for (const auto& snap : a.snapshots) st.settings.persistence->snapshot_written(snap.open);
-  if (a.marker) {
+  if (!a.marker_tags.empty()) {
     st.resave_left.reset();
     if (st.settings.persistence) st.settings.persistence->set_data_lost(false);
     spdlog::warn("writer: every case held was saved again after the loss of Redis data; ready again");
@@ -183,7 +183,7 @@ bool write_pending(writer_state& st) {
       a.contexts = std::move(st.contexts);
       a.late_ids = std::move(st.late_ids);
       for (auto& [id, snap] : st.snapshots) a.snapshots.push_back(std::move(snap));
-      a.marker = st.marker_due;
+      if (st.marker_due) a.marker_tags = std::move(st.marker_tags);
       a.seq = st.next_seq++;
       st.records.clear();
       st.dead_letters.clear();
@@ -192,6 +192,7 @@ bool write_pending(writer_state& st) {
       st.late_ids.clear();
       st.snapshots.clear();
       st.marker_due = false;
+      st.marker_tags.clear();
       st.current = std::move(a);
     }
     auto& a = *st.current;
@@ -211,9 +212,10 @@ bool write_pending(writer_state& st) {
     }
     for (const auto& d : a.dead_letters) commands.push_back(xadd_dead_letter(st.settings.streams.dead_letter, d));
     for (const auto& snap : a.snapshots)
-      for (auto& c : snapshot_commands(st.settings.partition_tag, snap, st.settings.closed_retention, wall_now))
+      for (auto& c : snapshot_commands(keys::case_tag(snap.case_id, st.settings.partitions), snap,
+                                       st.settings.closed_retention, wall_now))
         commands.push_back(std::move(c));
-    if (a.marker) commands.push_back(set_marker_command(st.settings.partition_tag, wall_now));
+    for (const auto& tag : a.marker_tags) commands.push_back(set_marker_command(tag, wall_now));
     // Kept a day: long enough for any reconnect, short enough not to pile up after restarts.
     commands.push_back({"SET", commit_key, mark_of(a.seq), "EX", "86400"});
     std::vector<entry_ref> acks = a.acks;
@@ -386,8 +388,9 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
         }
         schedule_flush(self);
       },
-      [=](persist_atom, std::uint64_t count) {
+      [=](persist_atom, std::uint64_t count, std::vector<std::string>& tags) {
         auto& st = self->state;
+        st.marker_tags = std::move(tags);
         st.resave_left = count > st.resaves_early ? count - st.resaves_early : 0;
         st.resaves_early = 0;
         if (*st.resave_left == 0) st.marker_due = true;

@@ -58,7 +58,12 @@ struct writer_settings {
   /// Sent a `notify_batch` of what the notifier needs once it is written; none: notifications
   /// are only written to their stream.
   caf::actor notifier;
-  std::string partition_tag;    ///< key tag of the snapshots (actors/keys.hpp)
+  /// Key tag of the writer's commit mark (actors/keys.hpp); read once after connecting, to write
+  /// only to a Redis that answers reads.
+  std::string partition_tag;
+  /// `streams.partitions`: a case's snapshot and index keys carry the tag of its partition
+  /// (keys::case_tag); 0: every case is in partition 0.
+  std::uint32_t partitions = 0;
   std::chrono::seconds closed_retention{24 * 3600};
   /// Records of a restored case's first evaluation due before it are late.
   std::chrono::system_clock::time_point started_at{};
@@ -86,6 +91,8 @@ struct writer_state {
   std::optional<std::uint64_t> resave_left;
   std::uint64_t resaves_early = 0;  ///< snapshots sent again that came before their count
   bool marker_due = false;
+  /// The partitions whose markers are written once every case was saved again (their tags).
+  std::vector<std::string> marker_tags;
   /// A transaction sent and not yet known to be committed.
   struct attempt {
     std::vector<rules::record> records;
@@ -94,7 +101,7 @@ struct writer_state {
     std::vector<case_snapshot> snapshots;
     std::map<std::string, case_context> contexts;  ///< of the cases with notification records
     std::unordered_set<std::string> late_ids;      ///< records that fell due while the daemon was down
-    bool marker = false;
+    std::vector<std::string> marker_tags;  ///< markers written by this transaction
     std::uint64_t seq = 0;  ///< its commit mark is `<token>:<seq>`
     bool in_doubt = false;  ///< the connection broke after sending it: committed or not, unknown
   };
@@ -108,9 +115,9 @@ struct writer_state {
 };
 
 /// Handles `write_batch`, `dead_letter_msg`, `caf::actor` (the ingest actor to report
-/// `acked_atom, count` to), `flush_atom`, `persist_atom, count` (Redis lost its data: `count`
-/// snapshots are being sent again; once all are written the partition's marker is written and
-/// slawatch_redis_data_lost cleared) and `stop_atom` (write what is pending, retrying until the
+/// `acked_atom, count` to), `flush_atom`, `persist_atom, count, tags` (Redis lost its data: `count`
+/// snapshots are being sent again; once all are written the markers of the partitions `tags`
+/// are written and slawatch_redis_data_lost cleared) and `stop_atom` (write what is pending, retrying until the
 /// shutdown timeout, then end). Records from one mailbox sweep go out in one MULTI/EXEC
 /// transaction: records, dead letters, the snapshots of the cases that produced them, then the
 /// acknowledgements of their input entries; a crash leaves all of it or none. Every minute output

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -24,6 +25,9 @@
 namespace slawatch::cli {
 
 namespace {
+
+/// Exit status when a partition lease was lost (see actors/lease.hpp); systemd restarts on it.
+constexpr int lease_lost_exit_status = 3;
 
 struct run_args {
   std::string config;
@@ -124,6 +128,9 @@ void run(const run_args& a) {
   opts.reload_ends = [announced_ready] {
     if (announced_ready->load()) notify_ready();
   };
+  // Fail fast: another instance may be applying the partition's entries already. Exiting at once
+  // (no drain: what is in flight stays pending in Redis for the new owner) is the only safe move.
+  opts.lease_lost = [](const std::string&) { std::_Exit(lease_lost_exit_status); };
   auto started = actors::service::start(std::move(opts));
   if (!started) {
     spdlog::error("{}", started.error());

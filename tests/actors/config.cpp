@@ -149,3 +149,18 @@ TEST_CASE("streams.partitions splits each input into partition streams", "[confi
   CHECK(bad.error().front().path == "streams.partitions");
   CHECK(bad.error().front().line == 2);
 }
+
+TEST_CASE("streams.lease_ttl is a duration of 1s to 1h, 10s by default", "[config]") {
+  auto cfg = parse_config("rules: r.yaml\nstreams: {partitions: 16, lease_ttl: 2s}\n", "c.yaml");
+  REQUIRE(cfg);
+  CHECK(cfg->streams.lease_ttl == std::chrono::seconds{2});
+  auto defaults = parse_config("rules: r.yaml\n", "c.yaml");
+  REQUIRE(defaults);
+  CHECK(defaults->streams.lease_ttl == std::chrono::seconds{10});
+  for (const char* bad_ttl : {"0s", "2h", "soon"}) {
+    auto bad = parse_config(std::string{"rules: r.yaml\nstreams: {lease_ttl: "} + bad_ttl + "}\n", "c.yaml");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().front().path == "streams.lease_ttl");
+    CHECK(bad.error().front().line == 2);
+  }
+}

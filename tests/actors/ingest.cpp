@@ -48,3 +48,11 @@ TEST_CASE("entries that cannot be applied become dead letters with a reason", "[
   REQUIRE(deleted.dead_letter);
   CHECK(deleted.dead_letter->reason == "deleted");
 }
+
+TEST_CASE("the streams of a partition are that partition of every input", "[ingest]") {
+  const std::vector<std::string> inputs{"a:0", "a:1", "a:2", "b:0", "b:1", "b:2"};
+  CHECK(streams_of_partition(inputs, 3, 0) == std::vector<std::string>{"a:0", "b:0"});
+  CHECK(streams_of_partition(inputs, 3, 2) == std::vector<std::string>{"a:2", "b:2"});
+  CHECK(streams_of_partition({"x:0", "x:1"}, 2, 1) == std::vector<std::string>{"x:1"});
+  CHECK(streams_of_partition({"plain"}, 0, 0) == std::vector<std::string>{"plain"});
+}

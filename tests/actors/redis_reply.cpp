@@ -1,26 +1,12 @@
 // Redis replies decoded from protocol bytes, without a server.
 #include <catch2/catch.hpp>
 
-#include <hiredis/hiredis.h>
-
 #include "actors/redis_reply.hpp"
 
+#include "tests/actors/resp.hpp"
+
 using namespace slawatch::actors;
-
-namespace {
-
-/// Feeds RESP bytes to a hiredis reader and returns the one reply they hold.
-reply_ptr parse(const std::string& bytes) {
-  redisReader* reader = redisReaderCreate();
-  REQUIRE(redisReaderFeed(reader, bytes.data(), bytes.size()) == REDIS_OK);
-  void* reply = nullptr;
-  REQUIRE(redisReaderGetReply(reader, &reply) == REDIS_OK);
-  redisReaderFree(reader);
-  REQUIRE(reply != nullptr);
-  return reply_ptr{static_cast<redisReply*>(reply)};
-}
-
-}  // namespace
+using test::parse_reply;
 
 TEST_CASE("an XREADGROUP reply gives the entries of every stream in order", "[redis_reply]") {
   const std::string bytes =
@@ -30,7 +16,7 @@ TEST_CASE("an XREADGROUP reply gives the entries of every stream in order", "[re
       "*2\r\n$3\r\n1-1\r\n*2\r\n$2\r\nts\r\n$0\r\n\r\n"
       "*2\r\n$5\r\nother\r\n*1\r\n"
       "*2\r\n$3\r\n7-0\r\n*2\r\n$1\r\na\r\n$4\r\nb\r\nc\r\n";
-  auto reply = parse(bytes);
+  auto reply = parse_reply(bytes);
   auto entries = decode_stream_read(reply.get());
   REQUIRE(entries);
   REQUIRE(entries->size() == 3);
@@ -46,14 +32,14 @@ TEST_CASE("an XREADGROUP reply gives the entries of every stream in order", "[re
 }
 
 TEST_CASE("a timed-out blocking read is no entries, not an error", "[redis_reply]") {
-  auto reply = parse("*-1\r\n");
+  auto reply = parse_reply("*-1\r\n");
   auto entries = decode_stream_read(reply.get());
   REQUIRE(entries);
   CHECK(entries->empty());
 }
 
 TEST_CASE("a pending entry deleted from its stream is marked deleted", "[redis_reply]") {
-  auto reply = parse("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-0\r\n*-1\r\n");
+  auto reply = parse_reply("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-0\r\n*-1\r\n");
   auto entries = decode_stream_read(reply.get());
   REQUIRE(entries);
   REQUIRE(entries->size() == 1);
@@ -62,35 +48,35 @@ TEST_CASE("a pending entry deleted from its stream is marked deleted", "[redis_r
 }
 
 TEST_CASE("error replies and wrong shapes are reported, not decoded", "[redis_reply]") {
-  auto nogroup = parse("-NOGROUP No such key 'events' or consumer group 'g'\r\n");
+  auto nogroup = parse_reply("-NOGROUP No such key 'events' or consumer group 'g'\r\n");
   auto a = decode_stream_read(nogroup.get());
   REQUIRE_FALSE(a);
   CHECK(a.error().rfind("NOGROUP", 0) == 0);
   CHECK(is_error_reply(nogroup.get(), "NOGROUP"));
   CHECK_FALSE(is_error_reply(nogroup.get(), "BUSYGROUP"));
 
-  auto odd_fields = parse("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-0\r\n*1\r\n$1\r\nx\r\n");
+  auto odd_fields = parse_reply("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-0\r\n*1\r\n$1\r\nx\r\n");
   CHECK_FALSE(decode_stream_read(odd_fields.get()));
 
-  auto integer = parse(":3\r\n");
+  auto integer = parse_reply(":3\r\n");
   CHECK_FALSE(decode_stream_read(integer.get()));
 }
 
 TEST_CASE("XPENDING summary and integer replies", "[redis_reply]") {
-  auto summary = parse("*4\r\n:2\r\n$3\r\n1-0\r\n$3\r\n2-0\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n2\r\n");
+  auto summary = parse_reply("*4\r\n:2\r\n$3\r\n1-0\r\n$3\r\n2-0\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n2\r\n");
   auto count = decode_pending_count(summary.get());
   REQUIRE(count);
   CHECK(*count == 2);
 
-  auto empty = parse("*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n");
+  auto empty = parse_reply("*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n");
   auto zero = decode_pending_count(empty.get());
   REQUIRE(zero);
   CHECK(*zero == 0);
 
-  auto acked = parse(":5\r\n");
+  auto acked = parse_reply(":5\r\n");
   REQUIRE(decode_integer(acked.get()));
   CHECK(*decode_integer(acked.get()) == 5);
-  auto status = parse("+OK\r\n");
+  auto status = parse_reply("+OK\r\n");
   CHECK_FALSE(decode_integer(status.get()));
   CHECK(reply_text(status.get()) == "OK");
 }

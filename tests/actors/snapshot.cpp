@@ -2,8 +2,6 @@
 // trimming floors and XAUTOCLAIM replies: all without a server.
 #include "actors/snapshot.hpp"
 
-#include <hiredis/hiredis.h>
-
 #include <catch2/catch.hpp>
 
 #include "actors/keys.hpp"
@@ -11,9 +9,12 @@
 #include "actors/trim.hpp"
 #include "actors/writer.hpp"
 #include "rules/codec.hpp"
+#include "tests/actors/resp.hpp"
 
 using namespace slawatch;
 using namespace slawatch::actors;
+using test::bulk;
+using test::parse_reply;
 
 namespace {
 
@@ -40,19 +41,7 @@ case_archive sample_case() {
   return a;
 }
 
-reply_ptr parse(const std::string& bytes) {
-  redisReader* reader = redisReaderCreate();
-  REQUIRE(redisReaderFeed(reader, bytes.data(), bytes.size()) == REDIS_OK);
-  void* reply = nullptr;
-  REQUIRE(redisReaderGetReply(reader, &reply) == REDIS_OK);
-  redisReaderFree(reader);
-  REQUIRE(reply != nullptr);
-  return reply_ptr{static_cast<redisReply*>(reply)};
-}
 
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
 
 }  // namespace
 
@@ -151,6 +140,15 @@ TEST_CASE("every key of a partition carries its hash tag", "[keys]") {
   CHECK(keys::closed_index(tag) == "{slawatch:p7}:closed");
   CHECK(keys::marker(tag) == "{slawatch:p7}:marker");
   CHECK(keys::partition_tag(0) != keys::partition_tag(1));
+  CHECK(keys::lease(tag) == "{slawatch:p7}:lease");
+}
+
+TEST_CASE("a case's keys carry the tag of its partition, partition 0 when there are none", "[keys]") {
+  // Vectors of README "Partitions": CS-20250912-0042 is in partition 10 of 16, zendesk:35436 in 0.
+  CHECK(keys::case_tag("CS-20250912-0042", 16) == "{slawatch:p10}");
+  CHECK(keys::case_tag("CS-20250912-0043", 16) == "{slawatch:p13}");
+  CHECK(keys::case_tag("zendesk:35436", 16) == "{slawatch:p0}");
+  CHECK(keys::case_tag("CS-20250912-0042", 0) == "{slawatch:p0}");
 }
 
 TEST_CASE("saving a snapshot maintains the open and closed indexes", "[writer][snapshot]") {
@@ -200,7 +198,7 @@ TEST_CASE("trimming keeps what a consumer group has not read or still has pendin
 }
 
 TEST_CASE("XINFO GROUPS and XPENDING replies give the groups' positions", "[trim]") {
-  auto reply = parse("*1\r\n*12\r\n" + bulk("name") + bulk("g") + bulk("consumers") + ":1\r\n" +
+  auto reply = parse_reply("*1\r\n*12\r\n" + bulk("name") + bulk("g") + bulk("consumers") + ":1\r\n" +
                      bulk("pending") + ":2\r\n" + bulk("last-delivered-id") + bulk("17-3") +
                      bulk("entries-read") + ":5\r\n" + bulk("lag") + ":0\r\n");
   auto groups = decode_xinfo_groups(reply.get());
@@ -209,16 +207,16 @@ TEST_CASE("XINFO GROUPS and XPENDING replies give the groups' positions", "[trim
   CHECK((*groups)[0].name == "g");
   CHECK((*groups)[0].pending == 2);
   CHECK((*groups)[0].last_delivered == "17-3");
-  auto missing = parse("-ERR no such key\r\n");
+  auto missing = parse_reply("-ERR no such key\r\n");
   auto none = decode_xinfo_groups(missing.get());
   REQUIRE(none);
   CHECK(none->empty());
   auto summary =
-      parse("*4\r\n:2\r\n" + bulk("15-0") + bulk("17-3") + "*1\r\n*2\r\n" + bulk("c") + bulk("2"));
+      parse_reply("*4\r\n:2\r\n" + bulk("15-0") + bulk("17-3") + "*1\r\n*2\r\n" + bulk("c") + bulk("2"));
   auto first = decode_first_pending(summary.get());
   REQUIRE(first);
   CHECK(*first == std::optional<std::string>{"15-0"});
-  auto empty = parse("*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n");
+  auto empty = parse_reply("*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n");
   auto nothing = decode_first_pending(empty.get());
   REQUIRE(nothing);
   CHECK_FALSE(nothing->has_value());
@@ -226,7 +224,7 @@ TEST_CASE("XINFO GROUPS and XPENDING replies give the groups' positions", "[trim
 
 TEST_CASE("an XAUTOCLAIM reply gives the cursor and the claimed entries", "[recovery]") {
   auto reply =
-      parse("*3\r\n" + bulk("0-0") + "*2\r\n*2\r\n" + bulk("5-0") + "*2\r\n" + bulk("type") +
+      parse_reply("*3\r\n" + bulk("0-0") + "*2\r\n*2\r\n" + bulk("5-0") + "*2\r\n" + bulk("type") +
             bulk("case.created") + "*2\r\n" + bulk("6-0") + "*0\r\n" + "*1\r\n" + bulk("4-0"));
   auto claimed = decode_autoclaim(reply.get(), "events");
   REQUIRE(claimed);
@@ -236,9 +234,9 @@ TEST_CASE("an XAUTOCLAIM reply gives the cursor and the claimed entries", "[reco
   CHECK(claimed->entries[0].id == "5-0");
   CHECK(claimed->entries[0].fields.size() == 1);
   CHECK(claimed->entries[1].id == "6-0");
-  auto error = parse("-NOGROUP no such group\r\n");
+  auto error = parse_reply("-NOGROUP no such group\r\n");
   CHECK_FALSE(decode_autoclaim(error.get(), "events"));
-  auto odd = parse(":3\r\n");
+  auto odd = parse_reply(":3\r\n");
   CHECK_FALSE(decode_autoclaim(odd.get(), "events"));
   CHECK(xautoclaim_command("s", "g", "c", std::chrono::seconds{60}, "0-0", 10) ==
         redis_command{"XAUTOCLAIM", "s", "g", "c", "60000", "0-0", "COUNT", "10"});
