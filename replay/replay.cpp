@@ -3,9 +3,12 @@
 #include "replay/replay.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <istream>
 #include <ostream>
+#include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -93,21 +96,45 @@ replay_summary run_replay(std::istream& events_jsonl, const rules::rule_set& rul
     rules::evaluate_options evaluation;
     evaluation.with_ledger = false;
     evaluation.with_audit = options.include_audit;
-    std::vector<rules::record> records;
+    // Each record is encoded as soon as its case is evaluated; only a small key per record is
+    // sorted. The order is rules::record_before's: a case's records come out of evaluate()
+    // already in that order, and cases are taken in case id order, so (at, case rank, position
+    // in the case) orders the lines exactly as a stable sort of the records themselves would.
+    struct line_key {
+      rules::instant at;
+      std::uint32_t case_rank;
+      std::uint32_t position;
+      std::uint32_t offset;  // into lines[case_rank]
+      std::uint32_t length;  // with the line break
+    };
+    std::vector<line_key> keys;
+    // One buffer per case: appending to a single buffer of every line would copy it over and
+    // over as it grows.
+    std::vector<std::string> lines(ordered.size());
+    std::uint32_t case_rank = 0;
     for (const auto* entry : ordered) {
       rules::case_view view = rules::evaluate(entry->second, rules, *summary.until, evaluation);
       const auto priority = view.attrs.find("priority");
       const std::string priority_label =
           priority == view.attrs.end() ? std::string("none") : priority->second;
-      for (auto& r : view.records) {
+      std::uint32_t position = 0;
+      std::string& text = lines[case_rank];
+      for (const auto& r : view.records) {
         if (r.type == rules::record::kind::audit && !options.include_audit) continue;
         count_record(summary, r, priority_label);
-        records.push_back(std::move(r));
+        const auto offset = static_cast<std::uint32_t>(text.size());
+        text += rules::encode_record_json(r);
+        text += '\n';
+        keys.push_back({r.at, case_rank, position++, offset, static_cast<std::uint32_t>(text.size()) - offset});
       }
+      ++case_rank;
     }
-    std::stable_sort(records.begin(), records.end(), rules::record_before);
-    for (const auto& r : records) records_out << rules::encode_record_json(r) << '\n';
-    summary.records = records.size();
+    std::sort(keys.begin(), keys.end(), [](const line_key& a, const line_key& b) {
+      return std::tie(a.at, a.case_rank, a.position) < std::tie(b.at, b.case_rank, b.position);
+    });
+    for (const auto& k : keys)
+      records_out.write(lines[k.case_rank].data() + k.offset, static_cast<std::streamsize>(k.length));
+    summary.records = keys.size();
   }
   write_replay_summary(diagnostics, summary);
   return summary;

@@ -219,10 +219,6 @@ std::string number_text(const nlohmann::json& value) {
   return value.dump();
 }
 
-void write_timestamp(nlohmann::ordered_json& out, const char* key, instant t) {
-  out[key] = format_iso8601(t);
-}
-
 /// Basis points as percent: 5000 -> 50, 1250 -> 12.5 (a JSON integer when whole).
 nlohmann::ordered_json percent_of_basis_points(std::int64_t bp) {
   if (bp % 100 == 0) return nlohmann::ordered_json(bp / 100);
@@ -378,53 +374,112 @@ std::string encode_event_json(const event& e) {
   return out;
 }
 
+namespace {
+
+/// Appends `text` as a JSON string exactly as nlohmann's dump (error handler `replace`) writes
+/// it. Plain printable ASCII without quotes or backslashes, nearly every record field, is copied
+/// as it is; anything else goes through nlohmann, so its escaping and its replacement of invalid
+/// UTF-8 stay the reference.
+void append_record_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+  if (plain) {
+    out += '"';
+    out.append(text);
+    out += '"';
+  } else {
+    out += dump_line(nlohmann::ordered_json(std::string(text)));
+  }
+}
+
+/// Appends `,"key":` (the first key of an object has no comma: the caller writes `{"record":`).
+void append_key(std::string& out, const char* key) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+}
+
+void append_integer(std::string& out, std::int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
+}  // namespace
+
 std::string encode_record_json(const record& r) {
-  nlohmann::ordered_json out;
+  // Written by hand rather than through ordered_json (the replay and the writer encode every
+  // record): the keys in a fixed order, no spaces, as nlohmann's dump would write them; the
+  // codec tests compare both on every kind of record.
+  std::string out;
+  out.reserve(384);
+  const auto string_field = [&out](const char* key, std::string_view value) {
+    append_key(out, key);
+    append_record_string(out, value);
+  };
+  const auto integer_field = [&out](const char* key, std::int64_t value) {
+    append_key(out, key);
+    append_integer(out, value);
+  };
+  const auto time_field = [&out](const char* key, instant t) {
+    append_key(out, key);
+    out += '"';
+    out += format_iso8601(t);
+    out += '"';
+  };
   switch (r.type) {
     case record::kind::outcome:
-      out["record"] = "outcome";
-      out["id"] = r.id;
-      out["case_id"] = r.case_id;
-      out["metric"] = r.metric;
-      out["cycle"] = r.cycle;
-      out["policy"] = r.policy;
-      out["target_seconds"] = r.target_seconds;
-      write_timestamp(out, "started_at", r.started_at);
-      write_timestamp(out, "due_at", r.due_at);
-      write_timestamp(out, "stopped_at", r.at);
-      out["elapsed_seconds"] = r.elapsed_seconds;
-      out["paused_seconds"] = r.paused_seconds;
-      out["outcome"] = r.met ? "met" : "breached";
+      out += R"({"record":"outcome")";
+      string_field("id", r.id);
+      string_field("case_id", r.case_id);
+      string_field("metric", r.metric);
+      integer_field("cycle", r.cycle);
+      string_field("policy", r.policy);
+      integer_field("target_seconds", r.target_seconds);
+      time_field("started_at", r.started_at);
+      time_field("due_at", r.due_at);
+      time_field("stopped_at", r.at);
+      integer_field("elapsed_seconds", r.elapsed_seconds);
+      integer_field("paused_seconds", r.paused_seconds);
+      string_field("outcome", r.met ? "met" : "breached");
       break;
     case record::kind::notification:
-      out["record"] = "notification";
-      out["id"] = r.id;
-      out["case_id"] = r.case_id;
-      out["kind"] = r.notification_kind;
-      out["metric"] = r.metric;
-      out["cycle"] = r.cycle;
-      out["level"] = r.level;
-      write_timestamp(out, "due_at", r.due_at);
-      write_timestamp(out, "at", r.at);
-      out["policy"] = r.policy;
-      out["notify"] = r.notify;
-      if (r.notification_kind == "warning") {
-        out["threshold_percent"] = percent_of_basis_points(r.threshold_bp);
+      out += R"({"record":"notification")";
+      string_field("id", r.id);
+      string_field("case_id", r.case_id);
+      string_field("kind", r.notification_kind);
+      string_field("metric", r.metric);
+      integer_field("cycle", r.cycle);
+      integer_field("level", r.level);
+      time_field("due_at", r.due_at);
+      time_field("at", r.at);
+      string_field("policy", r.policy);
+      append_key(out, "notify");
+      out += '[';
+      for (std::size_t i = 0; i < r.notify.size(); ++i) {
+        if (i > 0) out += ',';
+        append_record_string(out, r.notify[i]);
       }
-      if (!r.reason.empty()) out["reason"] = r.reason;
+      out += ']';
+      if (r.notification_kind == "warning") {
+        append_key(out, "threshold_percent");
+        out += dump_line(percent_of_basis_points(r.threshold_bp));
+      }
+      if (!r.reason.empty()) string_field("reason", r.reason);
       break;
     case record::kind::audit:
-      out["record"] = "audit";
-      out["id"] = r.id;
-      out["case_id"] = r.case_id;
-      write_timestamp(out, "at", r.at);
-      out["action"] = r.action;
-      out["metric"] = r.metric;
-      out["cycle"] = r.cycle;
-      out["detail"] = r.detail;
+      out += R"({"record":"audit")";
+      string_field("id", r.id);
+      string_field("case_id", r.case_id);
+      time_field("at", r.at);
+      string_field("action", r.action);
+      string_field("metric", r.metric);
+      integer_field("cycle", r.cycle);
+      string_field("detail", r.detail);
       break;
   }
-  return dump_line(out);
+  out += '}';
+  return out;
 }
 
 bool is_contract_case_id(std::string_view id) {

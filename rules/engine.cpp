@@ -56,13 +56,15 @@ struct phase {
   std::string pause_status;
 };
 
+enum class threshold_kind { warning, breach, escalation };
+
 // A threshold is a number of counted seconds at which a notification becomes due.
 struct threshold {
   std::int64_t counted = 0;
-  std::string kind;  // warning | breach | escalation
+  threshold_kind kind = threshold_kind::breach;
   int level = 0;
   std::int64_t bp = 0;  // warnings only
-  std::vector<std::string> notify;
+  const std::vector<std::string>* notify = nullptr;  // the clock's or its escalation level's
 };
 
 struct clock_instance {
@@ -77,7 +79,11 @@ struct clock_instance {
   std::vector<phase> phases;
   std::optional<instant> stopped_at;
   bool cancelled = false;
-  std::set<std::string> fired;  // threshold keys already fired
+  std::vector<std::pair<threshold_kind, int>> fired;  // (kind, level) of thresholds already fired
+
+  bool has_fired(const threshold& t) const {
+    return std::find(fired.begin(), fired.end(), std::make_pair(t.kind, t.level)) != fired.end();
+  }
 
   bool running() const { return !stopped_at && !cancelled; }
   bool paused() const { return !phases.empty() && phases.back().paused; }
@@ -116,6 +122,16 @@ counted_totals count(const clock_instance& c, const calendar& cal, instant until
     (c.phases[i].paused ? totals.paused : totals.running) += cal.open_seconds(from, to);
   }
   return totals;
+}
+
+// Counted seconds of the clock's running phases up to `until` (count().running, without the
+// paused phases' calendar walks).
+std::int64_t running_seconds(const clock_instance& c, const calendar& cal, instant until) {
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < c.phases.size(); ++i) {
+    if (!c.phases[i].paused) total += cal.open_seconds(c.phases[i].from, phase_end(c, i, until));
+  }
+  return total;
 }
 
 // The instant the clock's counted time reaches `needed`, walking its phases up to `until`
@@ -227,54 +243,73 @@ class case_fold {
 
   std::vector<threshold> thresholds_of(const clock_instance& c) const {
     std::vector<threshold> out;
+    out.reserve(c.rule.warn_at_bp.size() + 1 + c.chain.size());
     const std::int64_t target = c.rule.target_seconds;
     int n = 0;
     for (std::int64_t bp : c.rule.warn_at_bp)
-      out.push_back({fraction_of(target, bp), "warning", ++n, bp, c.notify});
-    out.push_back({target, "breach", 0, 10000, c.notify});
+      out.push_back({fraction_of(target, bp), threshold_kind::warning, ++n, bp, &c.notify});
+    out.push_back({target, threshold_kind::breach, 0, 10000, &c.notify});
     for (const auto& lvl : c.chain) {
       const std::int64_t at =
           lvl.at_bp ? fraction_of(target, *lvl.at_bp) : target + lvl.after_breach_seconds;
-      out.push_back({at, "escalation", lvl.level, 0, lvl.notify});
+      out.push_back({at, threshold_kind::escalation, lvl.level, 0, &lvl.notify});
     }
     return out;
   }
 
-  static std::string threshold_key(const threshold& t) { return t.kind + std::to_string(t.level); }
-
   // Fires every threshold reached in [from, to) — or [from, to] for the last window — by the
   // clocks running after the events at `from` were applied.
+  //
+  // For a running clock with `counted` seconds before `from`, a threshold of `needed` seconds is
+  // reached at `from` when needed <= counted (reached earlier but not fired: a retarget moved it),
+  // else where the calendar has given needed - counted more open seconds after `from`: what
+  // reach_instant() answers, clamped to `from`, without walking the phases per threshold. One
+  // that needs more than the window's open seconds is not reached within it; of those only the
+  // one needing least is asked for its instant (the next firing), since instants grow with need.
   void fire(instant from, instant to, bool inclusive) {
     for (auto& c : clocks_) {
       if (!c.running() || c.paused()) continue;
       const calendar& k = cal(c);
-      const std::int64_t target = c.rule.target_seconds;
-      const std::optional<instant> due = reach_instant(c, k, target, from);
+      const std::int64_t counted = running_seconds(c, k, from);
+      const std::int64_t window = k.open_seconds(from, to);
+      std::optional<std::int64_t> least_beyond;
+      std::optional<std::optional<instant>> due;  // the target's instant, once something fires
       for (const auto& t : thresholds_of(c)) {
-        const std::string tk = threshold_key(t);
-        if (c.fired.count(tk)) continue;
-        std::optional<instant> at = reach_instant(c, k, t.counted, from);
-        if (!at) continue;
-        if (*at < from) at = from;  // reached earlier but not fired (a retarget moved it)
-        const bool within = inclusive ? *at <= to : *at < to;
-        if (!within) {
-          if (inclusive && (!next_fire_ || *at < *next_fire_)) next_fire_ = *at;
+        if (c.has_fired(t)) continue;
+        const std::int64_t left = t.counted - counted;
+        if (left > window) {
+          if (inclusive && (!least_beyond || left < *least_beyond)) least_beyond = left;
           continue;
         }
-        c.fired.insert(tk);
-        const std::string metric = to_string(c.kind);
-        if (t.kind == "breach") {
-          notify_record(*at, "breach", metric, c.cycle, c.key(), 0, due, t.notify, "");
-          audit_clock(c, *at, "breached", "due " + format_iso8601(due.value_or(*at)));
-        } else if (t.kind == "warning") {
-          notify_record(*at, "warning", metric, c.cycle, c.key(), t.level, due, t.notify, "",
-                        t.bp);
-          audit_clock(c, *at, "warning", std::to_string(t.bp / 100) + "%");
-        } else {
-          notify_record(*at, "escalation", metric, c.cycle, c.key(), t.level, due, t.notify,
-                        "time");
-          audit_clock(c, *at, "escalated", "level " + std::to_string(t.level));
+        const instant at = left <= 0 ? from : k.due_after(from, left);
+        const bool within = inclusive ? at <= to : at < to;
+        if (!within) {
+          if (inclusive && (!next_fire_ || at < *next_fire_)) next_fire_ = at;
+          continue;
         }
+        c.fired.emplace_back(t.kind, t.level);
+        if (!due) due = reach_instant(c, k, c.rule.target_seconds, from);
+        const std::string metric = to_string(c.kind);
+        switch (t.kind) {
+          case threshold_kind::breach:
+            notify_record(at, "breach", metric, c.cycle, c.key(), 0, *due, *t.notify, "");
+            audit_clock(c, at, "breached", "due " + format_iso8601(due->value_or(at)));
+            break;
+          case threshold_kind::warning:
+            notify_record(at, "warning", metric, c.cycle, c.key(), t.level, *due, *t.notify, "",
+                          t.bp);
+            audit_clock(c, at, "warning", std::to_string(t.bp / 100) + "%");
+            break;
+          case threshold_kind::escalation:
+            notify_record(at, "escalation", metric, c.cycle, c.key(), t.level, *due, *t.notify,
+                          "time");
+            audit_clock(c, at, "escalated", "level " + std::to_string(t.level));
+            break;
+        }
+      }
+      if (least_beyond) {
+        const instant at = k.due_after(from, *least_beyond);
+        if (!next_fire_ || at < *next_fire_) next_fire_ = at;
       }
     }
   }

@@ -2,7 +2,9 @@
 #include "rules/codec.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 using namespace slawatch::rules;
 
@@ -349,4 +351,103 @@ TEST_CASE("contract case ids are CS-YYYYMMDD-####", "[codec]") {
   CHECK_FALSE(is_contract_case_id("CS-2025091-00042"));
   CHECK_FALSE(is_contract_case_id("servicenow:INC0000045"));
   CHECK_FALSE(is_contract_case_id(""));
+}
+
+namespace {
+
+/// encode_record_json() as an nlohmann::ordered_json tree would write it: the reference the
+/// hand-written encoder must match byte for byte.
+std::string record_json_by_tree(const record& r) {
+  nlohmann::ordered_json out;
+  const auto time = [](instant t) { return format_iso8601(t); };
+  switch (r.type) {
+    case record::kind::outcome:
+      out["record"] = "outcome";
+      out["id"] = r.id;
+      out["case_id"] = r.case_id;
+      out["metric"] = r.metric;
+      out["cycle"] = r.cycle;
+      out["policy"] = r.policy;
+      out["target_seconds"] = r.target_seconds;
+      out["started_at"] = time(r.started_at);
+      out["due_at"] = time(r.due_at);
+      out["stopped_at"] = time(r.at);
+      out["elapsed_seconds"] = r.elapsed_seconds;
+      out["paused_seconds"] = r.paused_seconds;
+      out["outcome"] = r.met ? "met" : "breached";
+      break;
+    case record::kind::notification:
+      out["record"] = "notification";
+      out["id"] = r.id;
+      out["case_id"] = r.case_id;
+      out["kind"] = r.notification_kind;
+      out["metric"] = r.metric;
+      out["cycle"] = r.cycle;
+      out["level"] = r.level;
+      out["due_at"] = time(r.due_at);
+      out["at"] = time(r.at);
+      out["policy"] = r.policy;
+      out["notify"] = r.notify;
+      if (r.notification_kind == "warning") {
+        if (r.threshold_bp % 100 == 0) {
+          out["threshold_percent"] = r.threshold_bp / 100;
+        } else {
+          out["threshold_percent"] = static_cast<double>(r.threshold_bp) / 100.0;
+        }
+      }
+      if (!r.reason.empty()) out["reason"] = r.reason;
+      break;
+    case record::kind::audit:
+      out["record"] = "audit";
+      out["id"] = r.id;
+      out["case_id"] = r.case_id;
+      out["at"] = time(r.at);
+      out["action"] = r.action;
+      out["metric"] = r.metric;
+      out["cycle"] = r.cycle;
+      out["detail"] = r.detail;
+      break;
+  }
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("records encode byte for byte as a JSON tree would, whatever their text", "[codec]") {
+  // Quotes, backslashes, control characters, DEL, valid multi-byte UTF-8, invalid and truncated
+  // sequences (from stream fields, which are not checked for UTF-8), and empty text.
+  const std::vector<std::string> texts{
+      "",           "plain",         "say \"hi\"",      "back\\slash",  "tab\there",
+      "line\nbreak", std::string("nul\0in", 6), "\x7f" "del", "caf\xc3\xa9", "\xe2\x82\xac euro",
+      "\xf0\x9f\x98\x80", "bad \xff byte", "cut \xe2\x82", "\xe2\x82" "A", "\xc3", "\xed\xa0\x80",
+      "\xf4\x90\x80\x80", "\x01\x1f"};
+  for (const auto kind : {record::kind::outcome, record::kind::notification, record::kind::audit}) {
+    for (const auto& text : texts) {
+      record r;
+      r.type = kind;
+      r.id = "CS-1:" + text;
+      r.case_id = "CS-1";
+      r.at = at("2025-09-12T14:10:00Z");
+      r.started_at = at("1970-01-01T00:00:00Z");
+      r.due_at = at("2025-09-12T18:00:00Z");
+      r.metric = text;
+      r.cycle = -3;
+      r.policy = text;
+      r.target_seconds = 9007199254740993;
+      r.elapsed_seconds = -1;
+      r.paused_seconds = 0;
+      r.met = text.size() % 2 == 0;
+      r.notification_kind = text.empty() ? "warning" : "escalation";
+      r.level = 7;
+      r.threshold_bp = static_cast<std::int64_t>(text.size()) * 333;
+      r.notify = {text, "on-call", text};
+      r.reason = text;
+      r.action = text;
+      r.detail = text;
+      INFO("text of " << text.size() << " bytes, record kind " << static_cast<int>(kind));
+      CHECK(encode_record_json(r) == record_json_by_tree(r));
+      r.notification_kind = "warning";
+      CHECK(encode_record_json(r) == record_json_by_tree(r));
+    }
+  }
 }

@@ -103,6 +103,11 @@ TEST_CASE("format_iso8601 agrees with date's civil calendar over a wide range", 
         date::sys_days{date::days{day}} + seconds{(day * 7919) % 86400 + 86400} - date::days{1};
     CHECK(format_iso8601(t) == date::format("%FT%TZ", t));
   }
+  // Years beyond four digits (32767-01-01 stands for "never" in the calendars) and before 0.
+  CHECK(format_iso8601(instant{date::sys_days{date::year{32767} / 1 / 1}}) == "32767-01-01T00:00:00Z");
+  CHECK(format_iso8601(instant{date::sys_days{date::year{10000} / 1 / 1}} - seconds{1}) ==
+        "9999-12-31T23:59:59Z");
+  CHECK(format_iso8601(instant{date::sys_days{date::year{-1} / 12 / 31}}) == "-001-12-31T00:00:00Z");
   // The far end stands for "never" and still formats without overflow.
   CHECK_FALSE(format_iso8601(instant::max()).empty());
   CHECK_FALSE(format_iso8601(instant::min()).empty());
