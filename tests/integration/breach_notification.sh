@@ -2,10 +2,7 @@
 # notifications stream, due at created + target; the created event is acknowledged.
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 
-start_redis
-write_fast_rules
-write_config "$WORK/rules.yaml"
-start_daemon
+start_fast_daemon
 
 created=$(iso_now_plus 0)
 add_event type case.created case_id CS-20260302-0001 ts "$created" priority P1 event_id e1

@@ -3,10 +3,7 @@
 # without a token refused, and with a token: 401 without it, 200 with it.
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 
-start_redis
-write_fast_rules
-write_config "$WORK/rules.yaml"
-start_daemon
+start_fast_daemon
 API="http://127.0.0.1:$API_PORT"
 
 created=$(iso_now_plus -60)

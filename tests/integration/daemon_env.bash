@@ -93,6 +93,22 @@ start_daemon() {
   wait_until 20 curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" || fail "no /metrics"
 }
 
+# The usual start of a test: Redis, the fast rules, the config (extra YAML lines as arguments)
+# and the daemon.
+start_fast_daemon() {
+  start_redis
+  write_fast_rules
+  write_config "$WORK/rules.yaml" "$@"
+  start_daemon
+}
+
+# stop_process PID: stops a helper process of a test (a receiver, Alertmanager) if PID is set.
+stop_process() {
+  [[ -n "$1" ]] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 # Stops the daemon with SIGTERM and returns its exit status.
 stop_daemon() {
   kill -TERM "$DAEMON_PID"

@@ -2,10 +2,7 @@
 # acknowledged, are counted in a metric, and the daemon keeps applying good events.
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 
-start_redis
-write_fast_rules
-write_config "$WORK/rules.yaml"
-start_daemon
+start_fast_daemon
 
 now=$(iso_now_plus 0)
 add_event type case.created case_id CS-20260302-0101 ts "yesterday-ish" priority P1

@@ -4,10 +4,7 @@
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 source "$(dirname "$0")/persist_env.bash"
 
-start_redis
-write_fast_rules
-write_config "$WORK/rules.yaml"
-start_daemon
+start_fast_daemon
 
 case_a=CS-20260302-0101
 created=$(iso_now_plus 0)

@@ -7,10 +7,7 @@ command -v prometheus-alertmanager >/dev/null || { echo "prometheus-alertmanager
 
 AM_PID=""
 stop_alertmanager() {
-  if [[ -n "$AM_PID" ]]; then
-    kill "$AM_PID" 2>/dev/null || true
-    wait "$AM_PID" 2>/dev/null || true
-  fi
+  stop_process "$AM_PID"
   AM_PID=""
 }
 trap 'status=$?; set +e; stop_alertmanager; (exit $status); cleanup' EXIT

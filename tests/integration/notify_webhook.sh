@@ -7,10 +7,7 @@ source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 
 HOOK_PID=""
 stop_hook() {
-  if [[ -n "$HOOK_PID" ]]; then
-    kill "$HOOK_PID" 2>/dev/null || true
-    wait "$HOOK_PID" 2>/dev/null || true
-  fi
+  stop_process "$HOOK_PID"
   HOOK_PID=""
 }
 trap 'status=$?; set +e; stop_hook; (exit $status); cleanup' EXIT

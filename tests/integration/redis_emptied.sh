@@ -4,10 +4,7 @@
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 source "$(dirname "$0")/persist_env.bash"
 
-start_redis
-write_fast_rules
-write_config "$WORK/rules.yaml"
-start_daemon
+start_fast_daemon
 
 # P2 cases: the fallback policy's first response is due in an hour, so they stay open and quiet.
 cases=5
