@@ -80,7 +80,7 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool ch
   batch.context = context_of(view.attrs);
   batch.recovered = recovered;
   for (auto& r : view.records) {
-    if (!st.data.emitted.insert(r.id).second) continue;
+    if (!st.data.emitted.insert(r.id)) continue;
     stats.record_emitted(labels, r);
     batch.records.push_back(std::move(r));
   }
@@ -283,7 +283,7 @@ caf::behavior case_actor(caf::stateful_actor<case_state>* self, case_archive sta
         write_batch batch;
         if (!st.data.events.empty()) {
           for (auto& r : reload_audit(st.data.events, *st.deps->rules, *msg.deps->rules, msg.at)) {
-            if (!st.data.emitted.insert(r.id).second) continue;
+            if (!st.data.emitted.insert(r.id)) continue;
             st.data.reload_audit.push_back(r);
             batch.records.push_back(std::move(r));
           }

@@ -15,6 +15,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
+#include "actors/emitted_ids.hpp"
 #include "actors/redis_reply.hpp"
 #include "rules/engine.hpp"
 
@@ -101,7 +102,7 @@ struct dead_letter_msg {
 struct case_archive {
   std::string case_id;
   rules::case_events events;
-  std::unordered_set<std::string> emitted;  ///< ids of records already written
+  emitted_ids emitted;                      ///< ids of records already written
   bool open = false;                        ///< the case was not closed when the actor ended
   bool fcr_counted = false;                 ///< first-contact resolution already counted
   /// Audit records the daemon wrote beside the engine's (due times moved by a rules reload).

@@ -1,7 +1,7 @@
 #include "actors/snapshot.hpp"
 
-#include <algorithm>
-#include <vector>
+#include <cstdint>
+#include <optional>
 
 #include "rules/codec.hpp"
 
@@ -20,6 +20,24 @@ std::pair<std::string_view, std::string_view> split_tab(std::string_view line) {
   return {line.substr(0, tab), line.substr(tab + 1)};
 }
 
+/// Sixteen lower-case hex digits, as encode_snapshot() writes a record hash.
+std::optional<std::uint64_t> parse_hash(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    int digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      digit = c - 'a' + 10;
+    } else {
+      return std::nullopt;
+    }
+    value = value << 4 | static_cast<std::uint64_t>(digit);
+  }
+  return value;
+}
+
 }  // namespace
 
 rules::expected<std::string, std::string> encode_snapshot(const case_archive& archive) {
@@ -29,7 +47,7 @@ rules::expected<std::string, std::string> encode_snapshot(const case_archive& ar
   if (!fits(archive.last_applied.stream) || !fits(archive.last_applied.id))
     return result::failure("entry reference unfit for a snapshot");
   std::string out;
-  out.reserve(128 + archive.events.size() * 160 + archive.emitted.size() * 48);
+  out.reserve(128 + archive.events.size() * 160 + archive.emitted.size() * 19);
   out += magic;
   out += std::to_string(snapshot_version);
   out += "\ncase\t";
@@ -50,22 +68,12 @@ rules::expected<std::string, std::string> encode_snapshot(const case_archive& ar
     out += rules::encode_event_json(e);  // JSON escapes every control character: one line
     out += '\n';
   }
-  // Sorted, so that one state always gives the same bytes.
-  std::vector<const std::string*> ids;
-  ids.reserve(archive.emitted.size());
-  for (const auto& id : archive.emitted) ids.push_back(&id);
-  std::sort(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return *a < *b; });
-  const std::string prefix = archive.case_id + ":";
-  for (const auto* id : ids) {
-    if (!fits(*id)) return result::failure("record id unfit for a snapshot");
-    if (id->compare(0, prefix.size(), prefix) == 0) {
-      out += "r\t";
-      out.append(*id, prefix.size());
-    } else {
-      out += "R\t";
-      out += *id;
-    }
-    out += '\n';
+  static constexpr char hex[] = "0123456789abcdef";
+  for (const std::uint64_t hash : archive.emitted.hashes()) {  // in order: one state, one text
+    char line[2 + 16 + 1] = {'h', '\t'};
+    for (int digit = 0; digit < 16; ++digit) line[2 + digit] = hex[(hash >> (60 - 4 * digit)) & 0xf];
+    line[18] = '\n';
+    out.append(line, sizeof line);
   }
   return out;
 }
@@ -77,6 +85,7 @@ rules::expected<case_archive, std::string> decode_snapshot(std::string_view byte
   std::size_t line_number = 0;
   bool have_case = false;
   bool have_flags = false;
+  bool version_1 = false;
   while (pos < bytes.size()) {
     const auto end = bytes.find('\n', pos);
     if (end == std::string_view::npos)
@@ -88,9 +97,10 @@ rules::expected<case_archive, std::string> decode_snapshot(std::string_view byte
     if (line_number == 1) {
       if (line.substr(0, magic.size()) != magic) return result::failure("not a slawatch snapshot");
       const auto version = line.substr(magic.size());
-      if (version != std::to_string(snapshot_version))
+      if (version != std::to_string(snapshot_version) && version != "1")
         return result::failure("snapshot version " + std::string{version} +
-                               ", this slawatch reads version " + std::to_string(snapshot_version));
+                               ", this slawatch reads versions 1 and " + std::to_string(snapshot_version));
+      version_1 = version == "1";
       continue;
     }
     const auto [tag, rest] = split_tab(line);
@@ -101,12 +111,16 @@ rules::expected<case_archive, std::string> decode_snapshot(std::string_view byte
         return result::failure(where + "bad event: " + e.error().reason + ": " + e.error().detail);
       if (e->case_id != out.case_id) return result::failure(where + "event of another case");
       out.events.add(std::move(*e));
-    } else if (tag == "r") {
+    } else if (tag == "h" && !version_1) {
+      const auto hash = parse_hash(rest);
+      if (!hash) return result::failure(where + "bad record hash");
+      out.emitted.insert_hash(*hash);
+    } else if (tag == "r" && version_1) {
       if (!have_case || rest.empty()) return result::failure(where + "bad record id");
       out.emitted.insert(out.case_id + ":" + std::string{rest});
-    } else if (tag == "R") {
+    } else if (tag == "R" && version_1) {
       if (rest.empty()) return result::failure(where + "bad record id");
-      out.emitted.insert(std::string{rest});
+      out.emitted.insert(rest);
     } else if (tag == "case") {
       if (have_case || rest.empty()) return result::failure(where + "bad case line");
       out.case_id = std::string{rest};

@@ -9,7 +9,7 @@ start_fast_daemon
 case_a=CS-20260302-0101
 created=$(iso_now_plus 0)
 add_event type case.created case_id "$case_a" ts "$created" priority P1 event_id a1
-saved() { [[ $(rcli_raw SISMEMBER '{slawatch:p0}:open' "$case_a") == 1 ]] && rcli_raw GET "{slawatch:p0}:case:$case_a" | grep -q '^slawatch-snapshot/1'; }
+saved() { [[ $(rcli_raw SISMEMBER '{slawatch:p0}:open' "$case_a") == 1 ]] && rcli_raw GET "{slawatch:p0}:case:$case_a" | grep -q '^slawatch-snapshot/2'; }
 wait_until 20 saved || fail "the case's snapshot was not saved"
 wait_until 20 no_pending || fail "the entry was not acknowledged"
 stop_daemon || fail "daemon exited with status $?"
