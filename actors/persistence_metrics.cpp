@@ -63,6 +63,11 @@ persistence_metrics::persistence_metrics(prometheus::Registry& registry)
                            .Help("1 from a loss of Redis data until every case held is saved again")
                            .Register(registry)
                            .Add({})),
+      partitions_gauge_(BuildGauge()
+                            .Name("slawatch_partitions")
+                            .Help("Partitions of the input as configured (streams.partitions)")
+                            .Register(registry)
+                            .Add({})),
       partitions_owned_gauge_(BuildGauge()
                                   .Name("slawatch_partitions_owned")
                                   .Help("Partitions whose lease this instance holds")

@@ -2,35 +2,40 @@
 // entries, trimming and lost Redis data. Registered on the daemon's registry next to `metrics`
 // (actors/metrics.hpp); kept apart so that the two evolve without touching each other.
 //
-// name                                   type       labels   meaning
-// -------------------------------------- ---------- --------
-// ------------------------------------------------------------ slawatch_snapshots_written_total
-// counter    state    case snapshots saved; state = open | closed slawatch_snapshot_errors_total
-// counter    -        snapshots found unreadable at recovery (version, damage); the
-//                                                            case is left out and its key kept for
-//                                                            inspection
-// slawatch_recovered_cases               gauge      state    cases loaded from snapshots at the
-// last recovery; open | closed slawatch_recovery_seconds              gauge      -        duration
-// of the last recovery (load + respawn), seconds slawatch_recovering                    gauge - 1
-// from start until recovery is done (not ready meanwhile) slawatch_late_records_total counter
-// record   records due before this daemon started (deadlines that passed
-//                                                            while it was down), written at once
-//                                                            and marked `"late": true`
-// slawatch_detection_delay_seconds       histogram  -        for late records: wall time written
-// minus due time slawatch_claimed_entries_total         counter    -        entries claimed from
-// consumers idle past claim_idle (XAUTOCLAIM) slawatch_trimmed_entries_total         counter stream
-// output entries trimmed by age (XTRIM MINID) slawatch_redis_data_lost_total         counter    -
-// times Redis was found without the daemon's marker key while the
-//                                                            daemon held cases (restarted empty,
-//                                                            flushed)
-// slawatch_redis_data_lost               gauge      -        1 from such a loss until every case
-// held was saved again
-// slawatch_partitions_owned              gauge      -        partitions whose lease this instance
-//                                                            holds (streams.partitions > 0)
-// slawatch_lease_acquisitions_total      counter    -        partition leases acquired (free ones
-//                                                            and takeovers of expired ones)
-// slawatch_lease_losses_total            counter    -        leases found lost at renewal (the
-//                                                            instance then exits)
+// clang-format off
+// name                               type       labels  meaning
+// ---------------------------------- ---------- ------- ---------------------------------------
+// slawatch_snapshots_written_total   counter    state   case snapshots saved; open | closed
+// slawatch_snapshot_errors_total     counter    -       snapshots found unreadable at recovery
+//                                                       (version, damage); the case is left out
+//                                                       and its key kept for inspection
+// slawatch_recovered_cases           gauge      state   cases loaded from snapshots at the last
+//                                                       recovery; open | closed
+// slawatch_recovery_seconds          gauge      -       duration of the last recovery (load +
+//                                                       respawn), seconds
+// slawatch_recovering                gauge      -       1 from start until recovery is done
+//                                                       (not ready meanwhile)
+// slawatch_late_records_total        counter    record  records due while the daemon was down,
+//                                                       written at once and marked "late": true
+// slawatch_detection_delay_seconds   histogram  -       late records: wall time written minus
+//                                                       due time
+// slawatch_claimed_entries_total     counter    -       entries claimed from consumers idle past
+//                                                       claim_idle (XAUTOCLAIM)
+// slawatch_trimmed_entries_total     counter    stream  output entries trimmed by age (MINID)
+// slawatch_redis_data_lost_total     counter    -       times Redis was found without the
+//                                                       daemon's marker key while it held cases
+//                                                       (restarted empty, flushed)
+// slawatch_redis_data_lost           gauge      -       1 from such a loss until every case held
+//                                                       is saved again
+// slawatch_partitions                gauge      -       streams.partitions as configured (0: one
+//                                                       unpartitioned input)
+// slawatch_partitions_owned          gauge      -       partitions whose lease this instance
+//                                                       holds (streams.partitions > 0)
+// slawatch_lease_acquisitions_total  counter    -       partition leases acquired (free ones and
+//                                                       takeovers of expired ones)
+// slawatch_lease_losses_total        counter    -       leases found lost at renewal (the
+//                                                       instance then exits)
+// clang-format on
 #pragma once
 
 #include <prometheus/counter.h>
@@ -41,6 +46,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -64,6 +70,9 @@ class persistence_metrics {
   void trimmed(const std::string& stream, double entries);
   /// Redis lost its data (true) or every case held was saved again (false).
   void set_data_lost(bool lost);
+  /// The configured number of partitions (streams.partitions), so that an alert can compare
+  /// the sum of the partitions owned by every instance with it.
+  void set_partitions(std::uint32_t count) { partitions_gauge_.Set(static_cast<double>(count)); }
   /// Leases: one acquired, one found lost, how many partitions are owned now.
   void lease_acquired() { lease_acquisitions_.Increment(); }
   void lease_lost() { lease_losses_.Increment(); }
@@ -94,6 +103,7 @@ class persistence_metrics {
   prometheus::Family<prometheus::Counter>& trimmed_entries_;
   prometheus::Counter& data_lost_total_;
   prometheus::Gauge& data_lost_gauge_;
+  prometheus::Gauge& partitions_gauge_;
   prometheus::Gauge& partitions_owned_gauge_;
   prometheus::Counter& lease_acquisitions_;
   prometheus::Counter& lease_losses_;

@@ -175,6 +175,7 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   }
   p->exposer->RegisterCollectable(p->stats->registry());
   p->persistence = std::make_shared<persistence_metrics>(*p->stats->registry());
+  p->persistence->set_partitions(cfg.streams.partitions);
 
   // CAF's own log stays quiet: slawatch logs through spdlog.
   p->caf_config.set("logger.file-verbosity", caf::atom("quiet"));

@@ -491,10 +491,53 @@ def health():
                                          "$__rate_interval"), f"{name} {{{{channel}}}}", ref)
                for q, name, ref in [(0.5, "median", "A"), (0.99, "P99", "B")]],
               width=12, min_=0),
+        panel("stat", "Partitions unowned",
+              "Partitions of the input (streams.partitions) whose lease no daemon holds: their "
+              "cases are not watched until another instance takes them over, one lease TTL after "
+              "their owner died. 0 without partitions. The SlawatchPartitionsUnowned alert "
+              "pages after 2 minutes.",
+              "short",
+              [target(f"max(slawatch_partitions{{{f}}}) - sum(slawatch_partitions_owned{{{f}}})",
+                      instant=True)],
+              width=6, height=5, steps=thresholds((None, "green"), (1, "red"))),
+        panel("stat", "Redis data lost",
+              "1 while a daemon saves its cases again after finding Redis without its data "
+              "(restarted empty, flushed); the SlawatchRedisDataLost alert pages at once.",
+              "short", [target(f"max(slawatch_redis_data_lost{{{f}}})", instant=True)],
+              width=6, height=5, steps=thresholds((None, "green"), (1, "red"))),
+        panel("stat", "Last recovery",
+              "How long the last start took to load the case snapshots and respawn the case "
+              "actors (the longest of the selected daemons); not ready meanwhile.",
+              "s", [target(f"max(slawatch_recovery_seconds{{{f}}})", instant=True)],
+              width=6, height=5),
+        panel("stat", "Late records",
+              "Warnings, breaches and outcomes that fell due while the daemon was down, written at "
+              "once on recovery and marked late, in the time range.",
+              "short",
+              [target(f"sum(increase(slawatch_late_records_total{{{f}}}[$__range])) or vector(0)",
+                      instant=True)],
+              width=6, height=5, steps=thresholds((None, "green"), (1, "orange"))),
+        panel("timeseries", "Partitions owned by daemon",
+              "Partition leases held by each daemon. After a daemon dies its partitions move to "
+              "the others once their leases expire (streams.lease_ttl).",
+              "short",
+              [target(f"sum by (instance) (slawatch_partitions_owned{{{f}}})", "{{instance}}")],
+              width=12, min_=0),
+        panel("timeseries", "Snapshots saved",
+              "Case snapshots written to Redis per second by case state, each with the records "
+              "and acknowledgements of its batch; unreadable snapshots found at recovery (the "
+              "SlawatchSnapshotsUnreadable alert) per minute.",
+              "ops",
+              [target(f"sum by (state) (rate(slawatch_snapshots_written_total{{{f}}}[$__rate_interval]))",
+                      "{{state}}", "A"),
+               target(f"sum(rate(slawatch_snapshot_errors_total{{{f}}}[$__rate_interval])) * 60",
+                      "unreadable", "B")],
+              width=12, min_=0),
     ]
     return dashboard("slawatch-health", "slawatch / Health",
                      "SRE view of the daemons: ingest, lag, dead letters, pending entries, Redis, "
-                     "rules versions and notification deliveries.", variables, panels)
+                     "rules versions, notification deliveries, persistence and partitions.",
+                     variables, panels)
 
 
 def dashboard(uid, title, description, variables, panels):

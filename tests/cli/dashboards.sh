@@ -2,8 +2,8 @@
 # The Grafana dashboards and provisioning files: the JSON is what dashboards/tools/generate.py
 # writes; each dashboard has what Grafana needs (uid, title, schemaVersion, templating with the
 # datasource variable, panels with datasource, targets, unit and description, a grid layout
-# without overlaps); every metric a panel reads is one the daemon exports (the list at the top
-# of actors/metrics.hpp) or a recorded series; and every PromQL expression parses (promtool,
+# without overlaps); every metric a panel reads is one the daemon exports (the lists at the top
+# of actors/metrics.hpp and actors/persistence_metrics.hpp) or a recorded series; and every PromQL expression parses (promtool,
 # through a throw-away rules file, since this promtool has no `check expr`).
 # Grafana's JSON schema is not packaged by Debian, so this is a structural check.
 # Usage: dashboards.sh <path-to-slawatch> <source-dir>
@@ -32,17 +32,19 @@ errors = []
 def err(msg):
     errors.append(msg)
 
-# Metric names the daemon exports, from the comment table of actors/metrics.hpp.
+# Metric names the daemon exports, from the comment tables of actors/metrics.hpp and
+# actors/persistence_metrics.hpp.
 exported = set()
-with open(os.path.join(src, "actors/metrics.hpp"), encoding="utf-8") as f:
-    for line in f:
-        m = re.match(r"//\s+(slawatch_\w+)\s+(counter|gauge|histogram)\b", line)
-        if m:
-            exported.add(m.group(1))
-            if m.group(2) == "histogram":
-                exported.update(m.group(1) + s for s in ("_bucket", "_sum", "_count"))
+for header in ("actors/metrics.hpp", "actors/persistence_metrics.hpp"):
+    with open(os.path.join(src, header), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"//\s+(slawatch_\w+)\s+(counter|gauge|histogram)\b", line)
+            if m:
+                exported.add(m.group(1))
+                if m.group(2) == "histogram":
+                    exported.update(m.group(1) + s for s in ("_bucket", "_sum", "_count"))
 if len(exported) < 10:
-    err(f"actors/metrics.hpp: found only {len(exported)} metric names in its list")
+    err(f"actors/metrics.hpp, persistence_metrics.hpp: found only {len(exported)} metric names in their lists")
 # Series the recording rules add, and Prometheus's own `up`.
 recorded = set()
 for rules_file in glob.glob(os.path.join(src, "dashboards/prometheus/*.rules.yml")):
