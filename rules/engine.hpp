@@ -102,7 +102,8 @@ struct case_view {
 class case_events {
  public:
   /// Adds an event. Returns false (and changes nothing) for a duplicate `event_id`, or for an
-  /// event identical to one already held.
+  /// event identical to one already held. An event that reuses a held `event_id` with other
+  /// content is dropped too: the first one delivered wins.
   bool add(event e);
   const std::vector<event>& events() const noexcept { return events_; }
   std::size_t size() const noexcept { return events_.size(); }
