@@ -161,9 +161,15 @@ void run_round(lease_ptr self) {
     return;
   }
   if (!renew(st)) return;
-  // The first round only announces this instance: instances starting together all count each
-  // other before any of them takes a partition.
-  if (st.rounds < 2) return;
+  if (*live != st.last_live) {
+    st.last_live = *live;
+    st.stable_rounds = 0;
+  }
+  ++st.stable_rounds;
+  // The first acquisition waits until the number of live instances stayed the same for a TTL
+  // (three renew intervals): instances starting together all count each other before any of
+  // them takes a partition, even when their starts are spread over a few seconds.
+  if (!st.handed_over && st.stable_rounds < 4) return;
   auto won = acquire(st, *live);
   if (!st.connection) return;
   st.settings.persistence->set_partitions_owned(st.owned.size());

@@ -7,7 +7,8 @@
 // entries in flight are written and acknowledged). Live instances announce themselves in the
 // sorted set `slawatch:instances` (consumer -> expiry of its heartbeat, Unix ms), so each one
 // takes at most its fair share (rules/lease_plan.hpp) and instances starting together split the
-// partitions: the first acquisition comes one heartbeat after start, once all of them are counted.
+// partitions: the first acquisition waits until the count of live instances stayed the same for
+// one TTL, so that all of them are counted.
 //
 // A renewal that finds its lease gone or held by another instance means this one was stalled
 // (or cut off from Redis) past the TTL and another may already apply the partition's entries: it
@@ -107,12 +108,14 @@ struct lease_state {
   /// Holders seen in the last round (to log a takeover from a dead instance).
   std::map<std::uint32_t, std::string> held_by_others;
   std::uint64_t rounds = 0;
+  std::uint32_t last_live = 0;     ///< live instances counted at the last heartbeat
+  std::uint32_t stable_rounds = 0;  ///< consecutive rounds that counted `last_live`
   bool handed_over = false;  ///< ingest was sent its first handover (recovery ends with it)
   bool released = false;
   static inline const char* name = "slawatch.lease";
 };
 
-/// Every ttl/3: heartbeat, renew owned leases, and (from the second round on) take free
+/// Every ttl/3: heartbeat, renew owned leases, and (once the live count was stable for a TTL) take free
 /// partitions up to the fair share, handing them to the ingest actor. `release_atom`: gives every
 /// lease back and leaves the instances set, replies the number released (uint64), then ends.
 /// Runs detached (hiredis blocks).

@@ -88,7 +88,7 @@ std::vector<readiness_check> service::readiness() const {
                           ? "owns " + std::to_string(owned) + " of " + std::to_string(p.opts.config.streams.partitions) +
                                 " partitions (leases of " + std::to_string(p.opts.config.streams.lease_ttl.count()) +
                                 " s)"
-                          : "waiting for the first round of leases (one heartbeat after start)"});
+                          : "waiting for the first round of leases (the count of live instances stable for a lease TTL)"});
   }
   // Snapshots loaded, Redis holds what the daemon holds, the writer is not stuck retrying.
   const auto& persisted = *p.persistence;
@@ -241,9 +241,9 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
     ls.persistence = p->persistence;
     ls.lost = p->opts.lease_lost;
     p->lease = sys.spawn<caf::detached>(lease_actor, ls, p->stats);
-    spdlog::info("partitions: {} with leases of {} s; the first acquisition comes one heartbeat ({} ms) after start",
-                 cfg.streams.partitions, cfg.streams.lease_ttl.count(),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(cfg.streams.lease_ttl).count() / 3);
+    spdlog::info("partitions: {} with leases of {} s; the first acquisition comes once the count of live instances "
+                 "stayed the same for {} s",
+                 cfg.streams.partitions, cfg.streams.lease_ttl.count(), cfg.streams.lease_ttl.count());
   }
   p->rules_version = p->opts.rules->version;
 
