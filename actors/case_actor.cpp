@@ -8,6 +8,7 @@
 
 #include "actors/alert.hpp"
 #include "actors/snapshot.hpp"
+#include "rules/partition.hpp"
 
 namespace slawatch::actors {
 
@@ -114,8 +115,8 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool ch
   }
   st.data.open = !view.closed;
 
-  if (!st.summary || *st.summary != summary) {
-    st.summary = summary;
+  if (const auto fingerprint = summary_fingerprint(summary); fingerprint != st.summary_sent) {
+    st.summary_sent = fingerprint;
     self->send(st.router, std::move(summary));
   }
   // The snapshot goes in the same transaction as the records it knows of and before the acks of
@@ -141,16 +142,31 @@ void gauge_share::attach(std::shared_ptr<metrics> stats) {
 
 void gauge_share::set_open(const std::optional<case_labels>& labels) {
   if (open_ && labels && open_->priority == labels->priority && open_->status == labels->status) return;
-  if (open_) stats_->add_open_case(*open_, -1);
-  if (labels) stats_->add_open_case(*labels, 1);
-  open_ = labels;
+  if (open_) {
+    case_labels held;
+    held.priority = open_->priority;
+    held.status = open_->status;
+    stats_->add_open_case(held, -1);
+    open_.reset();
+  }
+  if (labels) {
+    stats_->add_open_case(*labels, 1);
+    open_ = open_labels{labels->priority, labels->status};
+  }
 }
 
 void gauge_share::set_at_risk(const std::optional<case_labels>& labels) {
-  if (at_risk_ && labels && at_risk_->priority == labels->priority) return;
-  if (at_risk_) stats_->add_at_risk_case(*at_risk_, -1);
-  if (labels) stats_->add_at_risk_case(*labels, 1);
-  at_risk_ = labels;
+  if (at_risk_ && labels && *at_risk_ == labels->priority) return;
+  if (at_risk_) {
+    case_labels held;
+    held.priority = *at_risk_;
+    stats_->add_at_risk_case(held, -1);
+    at_risk_.reset();
+  }
+  if (labels) {
+    stats_->add_at_risk_case(*labels, 1);
+    at_risk_ = labels->priority;
+  }
 }
 
 case_summary summarize(const rules::case_view& view) {
@@ -171,6 +187,23 @@ case_summary summarize(const rules::case_view& view) {
     }
   }
   return s;
+}
+
+std::uint64_t summary_fingerprint(const case_summary& s) {
+  // Each text field ends with a NUL byte (which attribute values practically never hold), so
+  // fields do not run into each other; the instant as its decimal seconds.
+  std::string text;
+  text.reserve(128);
+  for (const std::string* field : {&s.case_id, &s.policy, &s.status, &s.priority, &s.team, &s.next_due_clock}) {
+    text += *field;
+    text += '\0';
+  }
+  text += s.open ? '1' : '0';
+  text += s.at_risk ? '1' : '0';
+  text += s.breached ? '1' : '0';
+  if (s.next_due) text += std::to_string(s.next_due->time_since_epoch().count());
+  const std::uint64_t hash = rules::fnv1a_64(text);
+  return hash == 0 ? 1 : hash;
 }
 
 case_detail detail_of(const case_archive& data, const rules::rule_set& rules, rules::instant now, bool live) {

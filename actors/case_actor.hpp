@@ -32,6 +32,9 @@ bool is_at_risk(const rules::case_view& view);
 /// What the worklist shows of a case (see case_summary).
 case_summary summarize(const rules::case_view& view);
 
+/// A 64-bit hash of every field of a summary (never 0), to tell whether it changed.
+std::uint64_t summary_fingerprint(const case_summary& s);
+
 /// A case's detail for the case API: evaluated with clock ledgers and audit records.
 case_detail detail_of(const case_archive& data, const rules::rule_set& rules, rules::instant now, bool live);
 
@@ -58,9 +61,14 @@ class gauge_share {
   void set_at_risk(const std::optional<case_labels>& labels);
 
  private:
+  // Only the labels the two gauges use (case_labels has five strings; every open case holds this).
+  struct open_labels {
+    std::string priority;
+    std::string status;
+  };
   std::shared_ptr<metrics> stats_;
-  std::optional<case_labels> open_;
-  std::optional<case_labels> at_risk_;
+  std::optional<open_labels> open_;
+  std::optional<std::string> at_risk_;  ///< priority
 };
 
 struct case_state {
@@ -70,7 +78,10 @@ struct case_state {
   std::optional<rules::instant> armed_for;  ///< the instant the pending timer is for
   std::uint64_t timer_generation = 0;       ///< ticks of older timers are ignored
   bool closed_announced = false;
-  std::optional<case_summary> summary;  ///< last summary sent to the router
+  /// summary_fingerprint() of the last summary sent to the router (0: none sent yet). A hash
+  /// rather than the summary (over 200 bytes in every open case): two different summaries with
+  /// one fingerprint (chance 2^-64 per change) would leave the worklist one change behind.
+  std::uint64_t summary_sent = 0;
   gauge_share gauges;
   static inline const char* name = "slawatch.case";
 };

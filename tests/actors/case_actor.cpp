@@ -197,3 +197,35 @@ TEST_CASE_METHOD(fixture, "a closed case tells the router and hands its history 
   CHECK(out->retired[0].fcr_counted);
   CHECK_FALSE(out->retired[0].emitted.empty());
 }
+
+TEST_CASE("a summary's fingerprint changes with every field it shows", "[case_actor]") {
+  case_summary s;
+  s.case_id = "CS-1";
+  s.policy = "p1";
+  s.status = "open";
+  s.priority = "P1";
+  s.team = "billing";
+  s.open = true;
+  s.next_due = rules::instant{std::chrono::seconds{1772442000}};
+  s.next_due_clock = "first_response";
+  const auto base = summary_fingerprint(s);
+  CHECK(base != 0);
+  CHECK(summary_fingerprint(case_summary{s}) == base);
+  std::vector<case_summary> changed(10, s);
+  changed[0].case_id = "CS-2";
+  changed[1].policy = "p2";
+  changed[2].status = "pending";
+  changed[3].priority = "P2";
+  changed[4].team = "billin";
+  changed[5].open = false;
+  changed[6].at_risk = true;
+  changed[7].breached = true;
+  changed[8].next_due.reset();
+  changed[9].next_due_clock = "resolution";
+  for (const auto& c : changed) CHECK(summary_fingerprint(c) != base);
+  // Text moved from one field to the next is another summary.
+  auto shifted = s;
+  shifted.priority = "P1b";
+  shifted.team = "illing";
+  CHECK(summary_fingerprint(shifted) != base);
+}
