@@ -28,6 +28,9 @@ constexpr std::chrono::seconds pending_ttl{3600};
 const char* alertmanager_channel = "alertmanager";
 const char* webhook_channel = "webhook";
 
+bool pages_alertmanager(const notifier_state& st) { return st.settings.channels != notify_channels::webhooks; }
+bool pages_webhooks(const notifier_state& st) { return st.settings.channels != notify_channels::alertmanager; }
+
 // ---- Redis: send markers and the dead-letter stream ------------------------------------------
 
 /// Runs commands on the notifier's own connection, connecting first if needed. On failure the
@@ -160,6 +163,7 @@ std::chrono::system_clock::time_point active_until(const notifier_state& st) {
 
 void arm_resend(notifier_ptr self) {
   auto& st = self->state;
+  if (!pages_alertmanager(st)) return;  // the gauge is the Alertmanager notifier's
   st.stats->set_notify_active_alerts([&] {
     std::size_t n = 0;
     for (const auto& [key, alerts] : st.active) n += alerts.size();
@@ -212,12 +216,12 @@ void page(notifier_ptr self, const rules::record& n, const case_context& context
   auto& st = self->state;
   const rules::receiver* found = receiver_named(st, name);
   if (found == nullptr) {
-    report_unconfigured(st, name, webhook_channel, "not defined in the rules");
+    if (pages_webhooks(st)) report_unconfigured(st, name, webhook_channel, "not defined in the rules");
     return;
   }
   const rules::receiver& r = *found;
 
-  if (r.alertmanager_severity) {
+  if (r.alertmanager_severity && pages_alertmanager(st)) {
     if (st.settings.config.alertmanagers.empty()) {
       report_unconfigured(st, name, alertmanager_channel, "no notify.alertmanagers configured");
     } else {
@@ -237,7 +241,7 @@ void page(notifier_ptr self, const rules::record& n, const case_context& context
     }
   }
 
-  if (r.webhook_url) {
+  if (r.webhook_url && pages_webhooks(st)) {
     std::optional<http_post> post;
     if (r.webhook_format == "pagerduty") {
       const auto key = st.settings.routing_keys.find(name);
@@ -421,6 +425,21 @@ caf::behavior notifier_actor(notifier_ptr self, notifier_settings settings, std:
         if (!self->state.waiting.empty())
           spdlog::warn("notifier: {} deliveries waiting for a retry at shutdown; left pending",
                        self->state.waiting.size());
+        self->quit();
+      },
+  };
+}
+
+caf::behavior notify_fanout(caf::event_based_actor* self, std::vector<caf::actor> notifiers) {
+  return {
+      [=](notify_batch& batch) {
+        for (const auto& n : notifiers) self->send(n, batch);
+      },
+      [=](rules_changed_msg& changed) {
+        for (const auto& n : notifiers) self->send(n, changed);
+      },
+      [=](stop_atom) {
+        for (const auto& n : notifiers) self->send(n, stop_atom::value);
         self->quit();
       },
   };

@@ -1,5 +1,8 @@
 // Pages people: posts alerts to every configured Alertmanager and webhooks to receivers, for the
-// notification records the writer has made durable. Runs detached: HTTP and Redis block.
+// notification records the writer has made durable. Runs detached: HTTP and Redis block. The
+// daemon runs one notifier per channel behind a fan-out (`notify_fanout`), so that a webhook
+// receiver that is slow or down (each attempt may wait `notify.timeout`) does not hold up the
+// pages to Alertmanager, and the other way round.
 //
 // Exactly one page per receiver and notification: before a first delivery the notifier claims
 // `<prefix>:sent:<receiver>:<channel>:<notification id>` in Redis (`SET NX`, value `pending`),
@@ -50,12 +53,18 @@ http_transport httplib_transport();
 /// `<base>/api/v2/alerts` for an Alertmanager base URL (trailing slashes ignored).
 std::string alertmanager_alerts_url(const std::string& base);
 
+/// Which channels one notifier pages by.
+enum class notify_channels { all, alertmanager, webhooks };
+
 struct notifier_settings {
   redis_endpoint endpoint;
   notify_config config;
   std::shared_ptr<const rules::rule_set> rules;  ///< receivers; replaced by `rules_changed_msg`
   std::string webhook_secret;                      ///< empty: `slawatch` webhooks are not sent
   std::map<std::string, std::string> routing_keys;  ///< PagerDuty routing key by receiver
+  /// `alertmanager`: only alerts (and their resends); `webhooks`: only webhooks and PagerDuty
+  /// events, and the report of receivers missing from the rules.
+  notify_channels channels = notify_channels::all;
 };
 
 /// One HTTP delivery, waiting for its next attempt or being made.
@@ -108,5 +117,10 @@ struct notifier_state {
 /// start delivers them again).
 caf::behavior notifier_actor(caf::stateful_actor<notifier_state>* self, notifier_settings settings,
                              std::shared_ptr<metrics> stats, wall_time_source now, http_transport transport);
+
+/// Hands `notify_batch` and `rules_changed_msg` on to every notifier of `notifiers`, in the order
+/// received; on `stop_atom` sends it on to each (after everything before it) and ends. The
+/// notifiers end by themselves after that; wait for them too.
+caf::behavior notify_fanout(caf::event_based_actor* self, std::vector<caf::actor> notifiers);
 
 }  // namespace slawatch::actors

@@ -35,7 +35,8 @@ struct service::impl {
   std::unique_ptr<prometheus::Exposer> exposer;
   caf::actor_system_config caf_config;
   std::unique_ptr<caf::actor_system> system;
-  caf::actor notifier;  ///< none when nothing is configured to page
+  caf::actor notifier;  ///< the fan-out to `notifiers`; none when nothing is configured to page
+  std::vector<caf::actor> notifiers;  ///< one per channel: Alertmanager, webhooks
   caf::actor writer;
   caf::actor router;
   caf::actor ingest;
@@ -198,8 +199,12 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   ws.persistence = p->persistence;
   ws.writer_id = cfg.consumer;
   if (cfg.notify.enabled()) {
-    notifier_settings ns{endpoint, cfg.notify, p->opts.rules, p->opts.webhook_secret, p->opts.routing_keys};
-    p->notifier = sys.spawn<caf::detached>(notifier_actor, ns, p->stats, p->opts.now, httplib_transport());
+    for (const auto channels : {notify_channels::alertmanager, notify_channels::webhooks}) {
+      notifier_settings ns{endpoint, cfg.notify, p->opts.rules, p->opts.webhook_secret, p->opts.routing_keys, channels};
+      p->notifiers.push_back(
+          sys.spawn<caf::detached>(notifier_actor, ns, p->stats, p->opts.now, httplib_transport()));
+    }
+    p->notifier = sys.spawn(notify_fanout, p->notifiers);
     ws.notifier = p->notifier;
     spdlog::info("notifications: {} Alertmanager(s), webhooks {}", cfg.notify.alertmanagers.size(),
                  p->opts.webhook_secret.empty() ? "unsigned ones disabled (no notify.webhook_secret_file)" : "signed");
@@ -287,6 +292,7 @@ bool service::stop() {
   if (p.notifier) {
     caf::anon_send(p.notifier, stop_atom::value);  // after what the writer's last flush sent it
     self->wait_for(p.notifier);
+    for (const auto& n : p.notifiers) self->wait_for(n);
   }
   caf::anon_send_exit(p.router, caf::exit_reason::user_shutdown);
   self->wait_for(p.router);

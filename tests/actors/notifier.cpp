@@ -81,16 +81,22 @@ struct fixture : test::deterministic_system {
   std::shared_ptr<fake_http> http = std::make_shared<fake_http>();
   caf::actor notifier;
 
-  explicit fixture(notify_config config) {
+  notify_config config;
+
+  explicit fixture(notify_config c, notify_channels channels = notify_channels::all) : config(std::move(c)) {
     wall_start += 15min;  // the tests' times are from 09:15
+    notifier = spawn_notifier(channels);
+  }
+  caf::actor spawn_notifier(notify_channels channels) {
     notifier_settings s;
     s.endpoint = {"127.0.0.1", 1, "", "", 0};  // nothing listens: no send markers
-    s.config = std::move(config);
+    s.config = config;
     s.rules = rules;
     s.webhook_secret = "s3cret";
     s.routing_keys = {{"pd", "R0UT1NG"}};
+    s.channels = channels;
     auto h = http;
-    notifier = sys.spawn(notifier_actor, s, stats, time_source(), [h](const http_post& p, std::chrono::seconds) {
+    auto spawned = sys.spawn(notifier_actor, s, stats, time_source(), [h](const http_post& p, std::chrono::seconds) {
       h->posts.push_back(p);
       auto& queued = h->answers[p.url];
       if (queued.empty()) return http_result{200, ""};
@@ -99,6 +105,7 @@ struct fixture : test::deterministic_system {
       return http_result{status, status == 0 ? "connection refused" : ""};
     });
     sched.run();
+    return spawned;
   }
   ~fixture() {
     caf::anon_send(notifier, stop_atom::value);
@@ -148,6 +155,48 @@ TEST_CASE("a breach is posted to every Alertmanager and every webhook of its rec
   CHECK(f.has_metric("slawatch_notify_deliveries_total{channel=\"alertmanager\",receiver=\"on-call\",result=\"sent\"} 2"));
   CHECK(f.has_metric("slawatch_notify_deliveries_total{channel=\"webhook\",receiver=\"hook\",result=\"sent\"} 1"));
   CHECK(f.has_metric("slawatch_notify_active_alerts 1"));
+}
+
+TEST_CASE("a notifier for one channel pages by that channel alone", "[notifier]") {
+  SECTION("Alertmanager") {
+    fixture f{two_alertmanagers(), notify_channels::alertmanager};
+    f.send({breach({"on-call", "hook", "pd", "nobody"})});
+    CHECK(f.http->to("am1").size() == 1);
+    CHECK(f.http->to("am2").size() == 1);
+    CHECK(f.http->to("/hook").empty());
+    CHECK(f.http->to("/pd").empty());
+    CHECK_FALSE(f.has_metric("receiver=\"nobody\""));  // the webhook notifier reports it
+  }
+  SECTION("webhooks") {
+    fixture f{two_alertmanagers(), notify_channels::webhooks};
+    f.send({breach({"on-call", "hook", "pd", "nobody"})});
+    CHECK(f.http->to("am1").empty());
+    CHECK(f.http->to("am2").empty());
+    CHECK(f.http->to("/hook").size() == 1);
+    CHECK(f.http->to("/pd").size() == 1);
+    CHECK(f.has_metric("slawatch_notify_deliveries_total{channel=\"webhook\",receiver=\"nobody\",result=\"unconfigured\"} 1"));
+    // Nothing to resend: a webhook notifier arms no resend timer.
+    f.advance(10min);
+    CHECK(f.http->posts.size() == 2);
+  }
+}
+
+TEST_CASE("the fan-out hands every batch to one notifier per channel", "[notifier]") {
+  fixture f{two_alertmanagers(), notify_channels::alertmanager};
+  const auto hooks = f.spawn_notifier(notify_channels::webhooks);
+  f.notifier = f.sys.spawn(notify_fanout, std::vector<caf::actor>{f.notifier, hooks});
+  f.send({breach({"on-call", "hook", "pd"})});
+  CHECK(f.http->to("am1").size() == 1);
+  CHECK(f.http->to("am2").size() == 1);
+  CHECK(f.http->to("/hook").size() == 1);
+  CHECK(f.http->to("/pd").size() == 1);
+  // The active-alert gauge is the Alertmanager notifier's: the webhook one leaves it alone.
+  CHECK(f.has_metric("slawatch_notify_active_alerts 1"));
+  // The clock stops: the alert is resolved in both Alertmanagers and the PagerDuty incident too.
+  f.send({met()});
+  CHECK(f.http->to("am1").size() == 2);
+  CHECK(f.http->to("/pd").size() == 2);
+  CHECK(f.has_metric("slawatch_notify_active_alerts 0"));
 }
 
 TEST_CASE("active alerts are re-sent each period and resolved when the clock stops", "[notifier]") {
