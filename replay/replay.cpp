@@ -119,11 +119,12 @@ replay_summary run_replay(std::istream& events_jsonl, const rules::rule_set& rul
           priority == view.attrs.end() ? std::string("none") : priority->second;
       std::uint32_t position = 0;
       std::string& text = lines[case_rank];
+      text.reserve(view.records.size() * 320);  // records run to about 300 bytes
       for (const auto& r : view.records) {
         if (r.type == rules::record::kind::audit && !options.include_audit) continue;
         count_record(summary, r, priority_label);
         const auto offset = static_cast<std::uint32_t>(text.size());
-        text += rules::encode_record_json(r);
+        rules::append_record_json(text, r);
         text += '\n';
         keys.push_back({r.at, case_rank, position++, offset, static_cast<std::uint32_t>(text.size()) - offset});
       }

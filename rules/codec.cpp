@@ -408,11 +408,16 @@ void append_integer(std::string& out, std::int64_t value) {
 }  // namespace
 
 std::string encode_record_json(const record& r) {
+  std::string out;
+  out.reserve(384);
+  append_record_json(out, r);
+  return out;
+}
+
+void append_record_json(std::string& out, const record& r) {
   // Written by hand rather than through ordered_json (the replay and the writer encode every
   // record): the keys in a fixed order, no spaces, as nlohmann's dump would write them; the
   // codec tests compare both on every kind of record.
-  std::string out;
-  out.reserve(384);
   const auto string_field = [&out](const char* key, std::string_view value) {
     append_key(out, key);
     append_record_string(out, value);
@@ -479,7 +484,6 @@ std::string encode_record_json(const record& r) {
       break;
   }
   out += '}';
-  return out;
 }
 
 bool is_contract_case_id(std::string_view id) {

@@ -36,6 +36,9 @@ std::string encode_event_json(const event& e);
 /// One record as one line of JSON (no trailing newline), keys in a fixed order.
 std::string encode_record_json(const record& r);
 
+/// Appends encode_record_json(r) to `out` (no temporary string per record).
+void append_record_json(std::string& out, const record& r);
+
 /// Case id pattern of the contract: `CS-YYYYMMDD-####`; importers and platforms may use others,
 /// so decoders accept any non-empty id up to 128 printable characters unless a pattern is set.
 bool is_contract_case_id(std::string_view id);
