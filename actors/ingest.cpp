@@ -278,7 +278,9 @@ class ingest_loop {
   /// in-flight bound stops a round before all are claimed, the next round comes at once and no new
   /// entry is read (claim_unfinished_), so that a case's older entries still go first.
   void claim_idle_entries() {
-    if (!settings_.persistence || settings_.leased) return;
+    // Leased too: an instance stalled past its lease may have read entries of a partition taken
+    // over from it before it noticed and exited; they stay pending under its name until claimed.
+    if (!settings_.persistence) return;
     const auto now = std::chrono::steady_clock::now();
     if (now < next_claim_ && !claim_unfinished_) return;
     next_claim_ = now + settings_.claim_idle;

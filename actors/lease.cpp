@@ -131,7 +131,10 @@ std::vector<std::uint32_t> acquire(lease_state& st, std::uint32_t live) {
     else
       spdlog::info("lease: acquired partition {}", p);
   }
-  st.held_by_others = std::move(holders->by_others);
+  // Remembered until someone holds the partition again, so that a lease that expired a round
+  // before it could be taken (the dead instance still counted live) is still logged as a takeover.
+  for (auto& [p, holder] : holders->by_others) st.held_by_others[p] = std::move(holder);
+  for (const auto p : st.owned) st.held_by_others.erase(p);
   return won;
 }
 

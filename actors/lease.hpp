@@ -105,7 +105,7 @@ struct lease_state {
   std::shared_ptr<metrics> stats;
   std::optional<redis_connection> connection;
   std::set<std::uint32_t> owned;
-  /// Holders seen in the last round (to log a takeover from a dead instance).
+  /// The last holder seen of each partition this instance does not own (to log takeovers).
   std::map<std::uint32_t, std::string> held_by_others;
   std::uint64_t rounds = 0;
   std::uint32_t last_live = 0;     ///< live instances counted at the last heartbeat

@@ -167,6 +167,8 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   using result = rules::expected<std::unique_ptr<service>, std::string>;
   auto p = std::make_unique<impl>();
   p->opts = std::move(opts);
+  // The contract is "does not return"; without a handler given, end the process the hard way.
+  if (!p->opts.lease_lost) p->opts.lease_lost = [](const std::string&) { std::abort(); };
   const auto& cfg = p->opts.config;
   p->stats = std::make_shared<metrics>(p->opts.version, *p->opts.rules);
   try {
@@ -198,6 +200,8 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   ws.output_retention = cfg.persistence.output_retention;
   ws.persistence = p->persistence;
   ws.writer_id = cfg.consumer;
+  ws.leased = cfg.streams.partitions > 0;
+  ws.lease_lost = p->opts.lease_lost;
   if (cfg.notify.enabled()) {
     for (const auto channels : {notify_channels::alertmanager, notify_channels::webhooks}) {
       notifier_settings ns{endpoint, cfg.notify, p->opts.rules, p->opts.webhook_secret, p->opts.routing_keys, channels};

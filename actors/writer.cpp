@@ -1,5 +1,6 @@
 #include "actors/writer.hpp"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "actors/recovery.hpp"
 #include "actors/trim.hpp"
 #include "rules/codec.hpp"
+#include "rules/partition.hpp"
 
 namespace slawatch::actors {
 
@@ -197,10 +199,33 @@ bool write_pending(writer_state& st) {
     }
     auto& a = *st.current;
     const auto wall_now = st.now();
+    std::vector<redis_command> commands;
+    if (st.settings.leased) {
+      // Fencing: only while this instance holds the leases (watched until EXEC).
+      const auto written_for = partitions_written(st.settings.streams, a.records, a.snapshots, a.acks);
+      if (!written_for.empty()) {
+        auto fence = st.connection->pipeline(fence_commands(written_for));
+        if (!fence) {
+          drop_connection(st, fence.error());
+          return false;
+        }
+        auto not_held = lease_not_held((*fence)[1].get(), written_for, st.settings.writer_id);
+        if (!not_held) {
+          drop_connection(st, "checking the leases: " + not_held.error());
+          return false;
+        }
+        if (*not_held) {
+          const auto message = "writer: the lease of partition " + std::to_string(**not_held) +
+                               " is no longer this instance's: not writing for it";
+          spdlog::error("{}", message);
+          st.settings.lease_lost(message);
+          return false;
+        }
+      }
+    }
     // One transaction: records, dead letters, the snapshots that know those records, the commit
     // mark, then the acknowledgements. A crash (of the daemon or of Redis) leaves all of it or
     // none, so no record is written twice and no entry acknowledged before its effects are saved.
-    std::vector<redis_command> commands;
     commands.reserve(a.records.size() + a.dead_letters.size() + 3 * a.snapshots.size() + 6);
     commands.push_back({"MULTI"});
     for (const auto& r : a.records) {
@@ -230,6 +255,12 @@ bool write_pending(writer_state& st) {
       return false;
     }
     const redisReply* exec = replies->back().get();
+    if (exec->type == REDIS_REPLY_NIL && st.settings.leased) {
+      // A watched lease changed before EXEC (most likely this instance's own renewal): nothing
+      // was written; the leases are checked again and the transaction sent again.
+      spdlog::debug("writer: a lease changed during the transaction; checking again");
+      continue;
+    }
     if (exec->type != REDIS_REPLY_ARRAY || exec->elements + 2 != commands.size()) {
       // EXECABORT (a command refused while queueing, e.g. out of memory) or no transaction at
       // all: nothing was written; retried. The reason is in the reply of the refused command.
@@ -326,6 +357,48 @@ std::vector<redis_command> snapshot_commands(const std::string& partition_tag, c
   return {{"SET", key, s.bytes, "PX", std::to_string(std::max<std::int64_t>(1, retention_ms))},
           {"SREM", keys::open_index(partition_tag), s.case_id},
           {"ZADD", keys::closed_index(partition_tag), std::to_string(expires_ms), s.case_id}};
+}
+
+std::set<std::uint32_t> partitions_written(const streams_config& streams, const std::vector<rules::record>& records,
+                                           const std::vector<case_snapshot>& snapshots,
+                                           const std::vector<entry_ref>& acks) {
+  std::set<std::uint32_t> out;
+  const auto n = streams.partitions;
+  if (n == 0) return out;
+  for (const auto& r : records) out.insert(rules::partition_of(r.case_id, n));
+  for (const auto& snap : snapshots) out.insert(rules::partition_of(snap.case_id, n));
+  for (const auto& ack : acks) {
+    const auto it = std::find(streams.input.begin(), streams.input.end(), ack.stream);
+    if (it != streams.input.end()) out.insert(static_cast<std::uint32_t>((it - streams.input.begin()) % n));
+  }
+  return out;
+}
+
+std::vector<redis_command> fence_commands(const std::set<std::uint32_t>& partitions) {
+  redis_command watch{"WATCH"};
+  redis_command mget{"MGET"};
+  for (const auto p : partitions) {
+    watch.push_back(keys::lease(keys::partition_tag(p)));
+    mget.push_back(watch.back());
+  }
+  return {std::move(watch), std::move(mget)};
+}
+
+rules::expected<std::optional<std::uint32_t>, std::string> lease_not_held(const redisReply* mget,
+                                                                          const std::set<std::uint32_t>& partitions,
+                                                                          const std::string& consumer) {
+  using result = rules::expected<std::optional<std::uint32_t>, std::string>;
+  if (mget == nullptr) return result::failure("no reply");
+  if (mget->type == REDIS_REPLY_ERROR) return result::failure(reply_text(mget));
+  if (mget->type != REDIS_REPLY_ARRAY || mget->elements != partitions.size())
+    return result::failure("MGET: expected one value per lease");
+  std::size_t i = 0;
+  for (const auto p : partitions) {
+    const redisReply* value = mget->element[i++];
+    if (value->type != REDIS_REPLY_STRING || std::string(value->str, value->len) != consumer)
+      return std::optional<std::uint32_t>{p};
+  }
+  return std::optional<std::uint32_t>{};
 }
 
 redis_command xadd_record(const std::string& stream, const rules::record& r) {

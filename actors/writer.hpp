@@ -3,9 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -50,6 +52,24 @@ std::vector<redis_command> snapshot_commands(const std::string& partition_tag, c
                                              std::chrono::seconds closed_retention,
                                              std::chrono::system_clock::time_point now);
 
+/// The partitions a transaction writes for: those of the cases of its records and snapshots and
+/// of the input streams it acknowledges (a stream's position in `streams.input` mod
+/// `streams.partitions`). Empty without partitions.
+std::set<std::uint32_t> partitions_written(const streams_config& streams, const std::vector<rules::record>& records,
+                                           const std::vector<case_snapshot>& snapshots,
+                                           const std::vector<entry_ref>& acks);
+
+/// `WATCH` and `MGET` of the leases of `partitions`: sent before a transaction that writes for
+/// them, so that it is written only while this instance holds them (and aborted if one changes
+/// hands before EXEC).
+std::vector<redis_command> fence_commands(const std::set<std::uint32_t>& partitions);
+
+/// From the MGET reply of fence_commands(): the first of `partitions` (in order) whose lease
+/// `consumer` does not hold, none if it holds them all.
+rules::expected<std::optional<std::uint32_t>, std::string> lease_not_held(const redisReply* mget,
+                                                                          const std::set<std::uint32_t>& partitions,
+                                                                          const std::string& consumer);
+
 struct writer_settings {
   redis_endpoint endpoint;
   streams_config streams;
@@ -70,6 +90,10 @@ struct writer_settings {
   std::chrono::seconds output_retention{0};  ///< trim output streams by age; 0: never
   std::shared_ptr<persistence_metrics> persistence;  ///< absent: metrics of persistence not kept
   std::string writer_id = "writer";  ///< names its commit mark key (the consumer name)
+  /// With leases (actors/lease.hpp): a transaction is written only while `writer_id` holds the
+  /// leases of the partitions it writes for; else `lease_lost` is called (it ends the process).
+  bool leased = false;
+  std::function<void(const std::string&)> lease_lost;
 };
 
 struct writer_state {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/writer.hpp"
+#include "tests/actors/resp.hpp"
 
 using namespace slawatch;
 using namespace slawatch::actors;
@@ -48,4 +49,37 @@ TEST_CASE("acknowledgements are grouped into one XACK per stream", "[writer]") {
   CHECK(cmds[0] == redis_command{"XACK", "a", "g", "2-0"});
   CHECK(cmds[1] == redis_command{"XACK", "b", "g", "1-0", "3-0"});
   CHECK(xack_commands("g", {}).empty());
+}
+
+TEST_CASE("a transaction writes for the partitions of its cases and acknowledged streams", "[writer][lease]") {
+  streams_config streams;
+  streams.partitions = 16;
+  streams.input = {"in:0", "in:1", "in:2", "in:3", "in:4", "in:5", "in:6", "in:7",
+                   "in:8", "in:9", "in:10", "in:11", "in:12", "in:13", "in:14", "in:15",
+                   "other:0", "other:1", "other:2", "other:3", "other:4", "other:5", "other:6", "other:7",
+                   "other:8", "other:9", "other:10", "other:11", "other:12", "other:13", "other:14", "other:15"};
+  rules::record r;
+  r.case_id = "CS-20250912-0042";  // partition 10 of 16 (README "Partitions")
+  const std::vector<case_snapshot> snapshots{{"zendesk:35436", "bytes", true}};  // partition 0
+  const std::vector<entry_ref> acks{{"in:3", "1-0"}, {"other:5", "2-0"}, {"unknown", "3-0"}};
+  CHECK(partitions_written(streams, {r}, snapshots, acks) == std::set<std::uint32_t>{0, 3, 5, 10});
+  streams.partitions = 0;
+  CHECK(partitions_written(streams, {r}, snapshots, acks).empty());
+}
+
+TEST_CASE("the fence watches and reads the leases, and names the first one not held", "[writer][lease]") {
+  CHECK(fence_commands({2, 9}) ==
+        std::vector<redis_command>{{"WATCH", "{slawatch:p2}:lease", "{slawatch:p9}:lease"},
+                                   {"MGET", "{slawatch:p2}:lease", "{slawatch:p9}:lease"}});
+  auto all_mine = lease_not_held(test::parse_reply("*2\r\n$2\r\nme\r\n$2\r\nme\r\n").get(), {2, 9}, "me");
+  REQUIRE(all_mine);
+  CHECK_FALSE(*all_mine);
+  auto taken = lease_not_held(test::parse_reply("*2\r\n$2\r\nme\r\n$5\r\nother\r\n").get(), {2, 9}, "me");
+  REQUIRE(taken);
+  CHECK(*taken == std::optional<std::uint32_t>{9});
+  auto expired = lease_not_held(test::parse_reply("*2\r\n$-1\r\n$2\r\nme\r\n").get(), {2, 9}, "me");
+  REQUIRE(expired);
+  CHECK(*expired == std::optional<std::uint32_t>{2});
+  CHECK_FALSE(lease_not_held(test::parse_reply("*1\r\n$2\r\nme\r\n").get(), {2, 9}, "me"));
+  CHECK_FALSE(lease_not_held(test::parse_reply("-ERR loading\r\n").get(), {2}, "me"));
 }

@@ -1,9 +1,10 @@
 # Scale-out: a slice of a real ticket log (the helpdesk log, imported) is published to 16
 # partitions and applied by three daemon instances sharing them through leases (TTL 2 s); one of
 # them is killed with SIGKILL mid-run, the two others take its partitions over once its leases
-# expire. Every case's outcome records and the notification ids must equal those of one
+# expire; then one of those is stalled (SIGSTOP) past the TTL, the last takes over, and the
+# stalled one, woken, must exit with status 3. Every case's outcome records and the notification ids must equal those of one
 # uninterrupted daemon over the same events without partitions, with no record written twice.
-# Prints the split, the takeover time, duplicates and differences.
+# Prints the split, the takeover times, duplicates and differences.
 # SLAWATCH_SCALE_EVENTS (default 10000) sets the slice.
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 source "$(dirname "$0")/persist_env.bash"
@@ -115,7 +116,7 @@ publisher=$!
 victim=0
 for i in 1 2; do (($(owned "$i") > $(owned "$victim"))) && victim=$i; done
 wait_until 90 applied_at_least $((lines / 8)) || fail "an eighth not applied after 90 s ($(applied))"
-victim_partitions=$(owned "$victim")
+victim_partitions=$(holders | grep -cx "${NAMES[victim]}")
 kill -KILL "${PIDS[victim]}"
 wait "${PIDS[victim]}" 2>/dev/null || true
 PIDS[victim]=""
@@ -126,6 +127,31 @@ published=$(published_count)
 taken_over() { [[ $(holders | grep -c .) == "$partitions" ]] && ! holders | grep -qx "${NAMES[victim]}"; }
 wait_until 30 taken_over || fail "partitions of ${NAMES[victim]} not taken over after 30 s: $(holders | tr '\n' ' ')"
 takeover=$(awk -v a="$killed_at" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+
+# Stall one survivor past the lease TTL (SIGSTOP): the last one takes its partitions over. Woken
+# up (SIGCONT), the stalled one must find its leases lost and exit at once with status 3, writing
+# nothing for them (its writer checks the leases before every transaction).
+stalled=-1 last=-1
+for i in 0 1 2; do
+  [[ -z ${PIDS[i]} ]] && continue
+  if ((stalled < 0)); then stalled=$i; else last=$i; fi
+done
+stalled_partitions=$(holders | grep -cx "${NAMES[stalled]}")
+kill -STOP "${PIDS[stalled]}"
+stalled_at=$(date +%s.%N)
+all_with_last() { [[ $(holders | grep -cx "${NAMES[last]}") == "$partitions" ]]; }
+wait_until 30 all_with_last || fail "${NAMES[last]} did not take over the stalled ${NAMES[stalled]}: $(holders | tr '\n' ' ')"
+stall_takeover=$(awk -v a="$stalled_at" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+at_wake=$(applied)
+kill -CONT "${PIDS[stalled]}"
+exited() { [[ $(ps -o stat= -p "${PIDS[stalled]}" 2>/dev/null || true) != [^Z]* ]]; }
+wait_until 20 exited || fail "${NAMES[stalled]} still runs 20 s after waking up without its leases"
+status=0
+wait "${PIDS[stalled]}" || status=$?
+PIDS[stalled]=""
+((status == 3)) || fail "${NAMES[stalled]} exited with status $status after losing its leases, expected 3"
+grep -q "lease of partition [0-9]* lost\|is no longer this instance's" "$WORK/instance-$stalled.log" ||
+  fail "${NAMES[stalled]} did not log the lost lease"
 wait_until 150 all_applied || fail "after the kill: entries left after 150 s ($(applied) of $published applied)"
 # Counted before the survivors stop: the partitions one gives back then go to the other.
 grep -h "lease: took over partition" "$WORK"/instance-*.log | grep -c . >"$WORK/takeovers" || true
@@ -148,7 +174,9 @@ differences=$(($(comm -3 "$WORK/single.outcomes" "$WORK/scale.outcomes" | wc -l)
   $(comm -3 "$WORK/single.notifications" "$WORK/scale.notifications" | wc -l)))
 duplicates=$(($(cat "$WORK/single.duplicates") + $(cat "$WORK/scale.duplicates")))
 echo "scale-out: 3 instances over $partitions partitions split $split; ${NAMES[victim]} ($victim_partitions" \
-  "partitions) killed at $((at_kill[0] - at_kill[1])) of $published entries applied (${at_kill[1]} pending); its partitions taken over in ${takeover} s" \
+  "partitions) killed at $((at_kill[0] - at_kill[1])) of $published entries applied (${at_kill[1]} pending); its partitions taken over in ${takeover} s;" \
+  "${NAMES[stalled]} ($stalled_partitions partitions) stalled, taken over in ${stall_takeover} s, woken at $at_wake applied," \
+  "exited with status 3" \
   "($(cat "$WORK/takeovers") takeovers logged, $claimed pending entries claimed; survivors owned ${survivors% }); all applied $(($(date +%s) - started)) s" \
   "after start; duplicates=$duplicates differences=$differences (outcomes $(wc -l <"$WORK/scale.outcomes")," \
   "notifications $(wc -l <"$WORK/scale.notifications"))"
@@ -158,7 +186,8 @@ if [[ $differences -ne 0 ]]; then
   fail "$differences records differ from the single-instance run"
 fi
 [[ $duplicates -eq 0 ]] || fail "$duplicates records written twice"
-[[ $(cat "$WORK/takeovers") -eq $victim_partitions ]] ||
-  fail "$(cat "$WORK/takeovers") takeovers logged, ${NAMES[victim]} had $victim_partitions partitions"
+[[ $(cat "$WORK/takeovers") -eq $((victim_partitions + stalled_partitions)) ]] ||
+  fail "$(cat "$WORK/takeovers") takeovers logged, ${NAMES[victim]} had $victim_partitions partitions and" \
+    "${NAMES[stalled]} $stalled_partitions"
 [[ $(wc -l <"$WORK/single.outcomes") -gt 0 ]] || fail "no outcomes at all"
 echo ok
