@@ -43,16 +43,6 @@ std::size_t pending_items(const writer_state& st) {
          (st.marker_due ? 1 : 0);
 }
 
-/// A snapshot sent again after a loss of Redis data was queued: count it down.
-void count_resave(writer_state& st, const case_snapshot& s) {
-  if (!s.resave) return;
-  if (!st.resave_left) {
-    ++st.resaves_early;  // the case actors can be quicker than the count from ingest
-    return;
-  }
-  if (*st.resave_left > 0 && --*st.resave_left == 0) st.marker_due = true;
-}
-
 /// Trims every output stream to output_retention, keeping what a consumer group still needs.
 void trim_outputs(writer_state& st) {
   if (st.settings.output_retention.count() <= 0 || !st.connection) return;
@@ -178,24 +168,7 @@ bool write_pending(writer_state& st) {
   for (;;) {
     if (!st.current) {
       if (pending_items(st) == 0) return true;
-      writer_state::attempt a;
-      a.records = std::move(st.records);
-      a.dead_letters = std::move(st.dead_letters);
-      a.acks = std::move(st.acks);
-      a.contexts = std::move(st.contexts);
-      a.late_ids = std::move(st.late_ids);
-      for (auto& [id, snap] : st.snapshots) a.snapshots.push_back(std::move(snap));
-      if (st.marker_due) a.marker_tags = std::move(st.marker_tags);
-      a.seq = st.next_seq++;
-      st.records.clear();
-      st.dead_letters.clear();
-      st.acks.clear();
-      st.contexts.clear();
-      st.late_ids.clear();
-      st.snapshots.clear();
-      st.marker_due = false;
-      st.marker_tags.clear();
-      st.current = std::move(a);
+      st.current = next_attempt(st);
     }
     auto& a = *st.current;
     const auto wall_now = st.now();
@@ -318,6 +291,48 @@ void schedule_flush(writer_ptr self) {
 }
 
 }  // namespace
+
+writer_state::attempt next_attempt(writer_state& st) {
+  writer_state::attempt a;
+  a.records = std::move(st.records);
+  a.dead_letters = std::move(st.dead_letters);
+  a.acks = std::move(st.acks);
+  a.contexts = std::move(st.contexts);
+  a.late_ids = std::move(st.late_ids);
+  for (auto& [id, snap] : st.snapshots) a.snapshots.push_back(std::move(snap));
+  // The markers go with the transaction that completes the saving again, not before: until then
+  // they stay, whatever other transactions are written meanwhile.
+  if (st.marker_due) {
+    a.marker_tags = std::move(st.marker_tags);
+    st.marker_tags.clear();
+    st.marker_due = false;
+  }
+  a.seq = st.next_seq++;
+  st.records.clear();
+  st.dead_letters.clear();
+  st.acks.clear();
+  st.contexts.clear();
+  st.late_ids.clear();
+  st.snapshots.clear();
+  return a;
+}
+
+void count_resave(writer_state& st, const case_snapshot& s) {
+  if (!s.resave) return;
+  if (!st.resave_left) {
+    ++st.resaves_early;  // the case actors can be quicker than the count from ingest
+    return;
+  }
+  if (*st.resave_left > 0 && --*st.resave_left == 0) st.marker_due = true;
+}
+
+void expect_resaves(writer_state& st, std::uint64_t count, std::vector<std::string> tags) {
+  st.marker_tags = std::move(tags);
+  st.resave_left = count > st.resaves_early ? count - st.resaves_early : 0;
+  st.resaves_early = 0;
+  if (*st.resave_left == 0) st.marker_due = true;
+}
+
 
 const std::string& stream_for(const streams_config& streams, const rules::record& r) {
   switch (r.type) {
@@ -462,11 +477,7 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
         schedule_flush(self);
       },
       [=](persist_atom, std::uint64_t count, std::vector<std::string>& tags) {
-        auto& st = self->state;
-        st.marker_tags = std::move(tags);
-        st.resave_left = count > st.resaves_early ? count - st.resaves_early : 0;
-        st.resaves_early = 0;
-        if (*st.resave_left == 0) st.marker_due = true;
+        expect_resaves(self->state, count, std::move(tags));
         schedule_flush(self);
       },
       [=](trim_atom) {

@@ -138,6 +138,18 @@ struct writer_state {
   static inline const char* name = "slawatch.writer";
 };
 
+/// Takes everything queued into the next transaction. The markers of a saving again after a
+/// loss of Redis data go with it only once every case was saved again (`marker_due`).
+writer_state::attempt next_attempt(writer_state& st);
+
+/// A snapshot was queued: if it is one sent again after a loss of Redis data, counts it down
+/// (or, before the count is known, counts it as early).
+void count_resave(writer_state& st, const case_snapshot& s);
+
+/// `count` snapshots are to be sent again after a loss of Redis data (the ones that came
+/// early are deducted); then the markers of `tags` are written.
+void expect_resaves(writer_state& st, std::uint64_t count, std::vector<std::string> tags);
+
 /// Handles `write_batch`, `dead_letter_msg`, `caf::actor` (the ingest actor to report
 /// `acked_atom, count` to), `flush_atom`, `persist_atom, count, tags` (Redis lost its data: `count`
 /// snapshots are being sent again; once all are written the markers of the partitions `tags`

@@ -83,3 +83,27 @@ TEST_CASE("the fence watches and reads the leases, and names the first one not h
   CHECK_FALSE(lease_not_held(test::parse_reply("*1\r\n$2\r\nme\r\n").get(), {2, 9}, "me"));
   CHECK_FALSE(lease_not_held(test::parse_reply("-ERR loading\r\n").get(), {2}, "me"));
 }
+
+TEST_CASE("after a loss of Redis data the markers go with the transaction that saves the last case again",
+          "[writer]") {
+  writer_state st;
+  const auto resave = [](const char* id) { return case_snapshot{id, "bytes", true, true}; };
+  const auto queue = [&](case_snapshot s) {
+    count_resave(st, s);
+    st.snapshots[s.case_id] = s;
+  };
+  // Three cases held: one is saved again before the count arrives, then transactions are
+  // written while the other two still come (each must leave the markers for the last one).
+  queue(resave("CS-1"));
+  expect_resaves(st, 3, {"{slawatch:p0}", "{slawatch:p1}"});
+  CHECK(next_attempt(st).marker_tags.empty());
+  queue(resave("CS-2"));
+  CHECK(next_attempt(st).marker_tags.empty());
+  queue(case_snapshot{"CS-9", "bytes", true, false});  // an ordinary save does not count
+  CHECK(next_attempt(st).marker_tags.empty());
+  queue(resave("CS-3"));
+  const auto last = next_attempt(st);
+  CHECK(last.marker_tags == std::vector<std::string>{"{slawatch:p0}", "{slawatch:p1}"});
+  CHECK(last.snapshots.size() == 1);
+  CHECK(next_attempt(st).marker_tags.empty());
+}
