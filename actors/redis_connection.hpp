@@ -27,6 +27,9 @@ struct redis_endpoint {
 /// A command as its arguments, binary-safe.
 using redis_command = std::vector<std::string>;
 
+/// Appends `args` to `out` as the Redis protocol sends a command (RESP: an array of bulk strings).
+void append_resp(std::string& out, const redis_command& args);
+
 /// Not thread-safe: one owner at a time.
 class redis_connection {
  public:
