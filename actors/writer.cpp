@@ -199,20 +199,16 @@ bool write_pending(writer_state& st) {
     // One transaction: records, dead letters, the snapshots that know those records, the commit
     // mark, then the acknowledgements. A crash (of the daemon or of Redis) leaves all of it or
     // none, so no record is written twice and no entry acknowledged before its effects are saved.
-    commands.reserve(a.records.size() + a.dead_letters.size() + 3 * a.snapshots.size() + 6);
+    commands.reserve(a.records.size() + a.dead_letters.size() + a.snapshots.size() + 10);
     commands.push_back({"MULTI"});
     for (const auto& r : a.records) {
-      auto cmd = xadd_record(stream_for(st.settings.streams, r), r);
       const auto late_before = a.late_ids.count(r.id) != 0 ? st.settings.started_at
                                                            : std::chrono::system_clock::time_point::min();
-      cmd.back() = record_json(r, late_before, wall_now);
-      commands.push_back(std::move(cmd));
+      commands.push_back(xadd_record(stream_for(st.settings.streams, r), r, record_json(r, late_before, wall_now)));
     }
     for (const auto& d : a.dead_letters) commands.push_back(xadd_dead_letter(st.settings.streams.dead_letter, d));
-    for (const auto& snap : a.snapshots)
-      for (auto& c : snapshot_commands(keys::case_tag(snap.case_id, st.settings.partitions), snap,
-                                       st.settings.closed_retention, wall_now))
-        commands.push_back(std::move(c));
+    for (auto& c : snapshot_commands(a.snapshots, st.settings.partitions, st.settings.closed_retention, wall_now))
+      commands.push_back(std::move(c));
     for (const auto& tag : a.marker_tags) commands.push_back(set_marker_command(tag, wall_now));
     // Kept a day: long enough for any reconnect, short enough not to pile up after restarts.
     commands.push_back({"SET", commit_key, mark_of(a.seq), "EX", "86400"});
@@ -357,21 +353,44 @@ std::string record_json(const rules::record& r, std::chrono::system_clock::time_
   return json;
 }
 
-std::vector<redis_command> snapshot_commands(const std::string& partition_tag, const case_snapshot& s,
+std::vector<redis_command> snapshot_commands(const std::vector<case_snapshot>& snapshots, std::uint32_t partitions,
                                              std::chrono::seconds closed_retention,
                                              std::chrono::system_clock::time_point now) {
-  const auto key = keys::case_snapshot(partition_tag, s.case_id);
-  if (s.open)
-    return {{"SET", key, s.bytes},
-            {"SADD", keys::open_index(partition_tag), s.case_id},
-            {"ZREM", keys::closed_index(partition_tag), s.case_id}};
   const auto retention_ms = std::chrono::duration_cast<std::chrono::milliseconds>(closed_retention).count();
-  const auto expires_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>((now + closed_retention).time_since_epoch()).count();
   // PX needs at least 1 ms: a zero retention keeps the snapshot for that long.
-  return {{"SET", key, s.bytes, "PX", std::to_string(std::max<std::int64_t>(1, retention_ms))},
-          {"SREM", keys::open_index(partition_tag), s.case_id},
-          {"ZADD", keys::closed_index(partition_tag), std::to_string(expires_ms), s.case_id}};
+  const auto px = std::to_string(std::max<std::int64_t>(1, retention_ms));
+  const auto expires_ms = std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>((now + closed_retention).time_since_epoch()).count());
+  struct index_commands {
+    redis_command add_open, unclose, unopen, add_closed;
+  };
+  std::map<std::string, index_commands> by_tag;  // ordered: the same batch gives the same commands
+  std::vector<redis_command> out;
+  out.reserve(snapshots.size() + 4);
+  for (const auto& s : snapshots) {
+    const auto tag = keys::case_tag(s.case_id, partitions);
+    auto& index = by_tag[tag];
+    if (index.add_open.empty())
+      index = {{"SADD", keys::open_index(tag)},
+               {"ZREM", keys::closed_index(tag)},
+               {"SREM", keys::open_index(tag)},
+               {"ZADD", keys::closed_index(tag)}};
+    if (s.open) {
+      out.push_back({"SET", keys::case_snapshot(tag, s.case_id), s.bytes});
+      index.add_open.push_back(s.case_id);
+      index.unclose.push_back(s.case_id);
+    } else {
+      out.push_back({"SET", keys::case_snapshot(tag, s.case_id), s.bytes, "PX", px});
+      index.unopen.push_back(s.case_id);
+      index.add_closed.push_back(expires_ms);
+      index.add_closed.push_back(s.case_id);
+    }
+  }
+  // One command per index of a partition for the whole batch, not one per case.
+  for (auto& [tag, index] : by_tag)
+    for (auto* cmd : {&index.add_open, &index.unclose, &index.unopen, &index.add_closed})
+      if (cmd->size() > 2) out.push_back(std::move(*cmd));
+  return out;
 }
 
 std::set<std::uint32_t> partitions_written(const streams_config& streams, const std::vector<rules::record>& records,
@@ -416,9 +435,9 @@ rules::expected<std::optional<std::uint32_t>, std::string> lease_not_held(const 
   return std::optional<std::uint32_t>{};
 }
 
-redis_command xadd_record(const std::string& stream, const rules::record& r) {
+redis_command xadd_record(const std::string& stream, const rules::record& r, std::string json) {
   return {"XADD", stream, "*", "record", kind_name(r.type), "case_id", r.case_id, "id", r.id,
-          "json", rules::encode_record_json(r)};
+          "json", std::move(json)};
 }
 
 redis_command xadd_dead_letter(const std::string& stream, const dead_letter_msg& d) {

@@ -28,8 +28,9 @@ namespace slawatch::actors {
 /// The stream a record goes to.
 const std::string& stream_for(const streams_config& streams, const rules::record& r);
 
-/// `XADD stream * record KIND case_id ID id RECORD-ID json JSON` for one record.
-redis_command xadd_record(const std::string& stream, const rules::record& r);
+/// `XADD stream * record KIND case_id ID id RECORD-ID json JSON` for one record; `json` is the
+/// record as record_json() wrote it (encoded once: it is most of the writer's work).
+redis_command xadd_record(const std::string& stream, const rules::record& r, std::string json);
 
 /// `XADD dead-letter * <original fields> source_stream S source_id ID dead_letter_reason R
 /// dead_letter_detail D`.
@@ -45,10 +46,12 @@ std::vector<redis_command> xack_commands(const std::string& group, const std::ve
 std::string record_json(const rules::record& r, std::chrono::system_clock::time_point started_at,
                         std::chrono::system_clock::time_point written);
 
-/// The commands that save a case's snapshot: open cases `SET key bytes`, `SADD open-index id`,
-/// `ZREM closed-index id`; closed ones `SET key bytes PX retention`, `SREM open-index id`, `ZADD
-/// closed-index expiry-ms id`.
-std::vector<redis_command> snapshot_commands(const std::string& partition_tag, const case_snapshot& s,
+/// The commands that save cases' snapshots, each under its partition's tag
+/// (keys::case_tag(case_id, partitions)): `SET key bytes` per open case and `SET key bytes PX
+/// retention` per closed one, then the indexes of each partition in one command each for all of
+/// its cases: `SADD open-index id...` and `ZREM closed-index id...` for the open ones, `SREM
+/// open-index id...` and `ZADD closed-index expiry-ms id...` for the closed ones.
+std::vector<redis_command> snapshot_commands(const std::vector<case_snapshot>& snapshots, std::uint32_t partitions,
                                              std::chrono::seconds closed_retention,
                                              std::chrono::system_clock::time_point now);
 

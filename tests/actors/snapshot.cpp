@@ -179,19 +179,39 @@ TEST_CASE("a case's keys carry the tag of its partition, partition 0 when there 
 }
 
 TEST_CASE("saving a snapshot maintains the open and closed indexes", "[writer][snapshot]") {
-  const auto tag = keys::partition_tag(0);
   const std::chrono::system_clock::time_point now{std::chrono::seconds{1000}};
-  const auto open =
-      snapshot_commands(tag, case_snapshot{"C1", "bytes", true}, std::chrono::hours{24}, now);
+  const auto open = snapshot_commands({case_snapshot{"C1", "bytes", true}}, 0, std::chrono::hours{24}, now);
   CHECK(open == std::vector<redis_command>{{"SET", "{slawatch:p0}:case:C1", "bytes"},
                                            {"SADD", "{slawatch:p0}:open", "C1"},
                                            {"ZREM", "{slawatch:p0}:closed", "C1"}});
   const auto closed =
-      snapshot_commands(tag, case_snapshot{"C1", "bytes", false}, std::chrono::seconds{60}, now);
+      snapshot_commands({case_snapshot{"C1", "bytes", false}}, 0, std::chrono::seconds{60}, now);
   CHECK(closed ==
         std::vector<redis_command>{{"SET", "{slawatch:p0}:case:C1", "bytes", "PX", "60000"},
                                    {"SREM", "{slawatch:p0}:open", "C1"},
                                    {"ZADD", "{slawatch:p0}:closed", "1060000", "C1"}});
+  // A batch: every snapshot's SET, then one command per index for all of them.
+  const auto both = snapshot_commands(
+      {case_snapshot{"C1", "a", true}, case_snapshot{"C2", "b", false}, case_snapshot{"C3", "c", true}}, 0,
+      std::chrono::seconds{60}, now);
+  CHECK(both == std::vector<redis_command>{{"SET", "{slawatch:p0}:case:C1", "a"},
+                                           {"SET", "{slawatch:p0}:case:C2", "b", "PX", "60000"},
+                                           {"SET", "{slawatch:p0}:case:C3", "c"},
+                                           {"SADD", "{slawatch:p0}:open", "C1", "C3"},
+                                           {"ZREM", "{slawatch:p0}:closed", "C1", "C3"},
+                                           {"SREM", "{slawatch:p0}:open", "C2"},
+                                           {"ZADD", "{slawatch:p0}:closed", "1060000", "C2"}});
+  CHECK(snapshot_commands({}, 0, std::chrono::seconds{60}, now).empty());
+  // Partitioned: each case under its partition's tag, the indexes per partition.
+  const auto split = snapshot_commands(
+      {case_snapshot{"CS-20250912-0043", "a", true}, case_snapshot{"CS-20250912-0042", "b", true}}, 16,
+      std::chrono::seconds{60}, now);
+  CHECK(split == std::vector<redis_command>{{"SET", "{slawatch:p13}:case:CS-20250912-0043", "a"},
+                                            {"SET", "{slawatch:p10}:case:CS-20250912-0042", "b"},
+                                            {"SADD", "{slawatch:p10}:open", "CS-20250912-0042"},
+                                            {"ZREM", "{slawatch:p10}:closed", "CS-20250912-0042"},
+                                            {"SADD", "{slawatch:p13}:open", "CS-20250912-0043"},
+                                            {"ZREM", "{slawatch:p13}:closed", "CS-20250912-0043"}});
 }
 
 TEST_CASE("records due before the daemon started are marked late, others are not", "[writer]") {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/writer.hpp"
+#include "rules/codec.hpp"
 #include "tests/actors/resp.hpp"
 
 using namespace slawatch;
@@ -16,7 +17,7 @@ TEST_CASE("records go to the stream of their kind with id, case and JSON", "[wri
   r.metric = "first_response";
   r.notification_kind = "breach";
   CHECK(stream_for(streams, r) == "slawatch:notifications");
-  const auto cmd = xadd_record(stream_for(streams, r), r);
+  const auto cmd = xadd_record(stream_for(streams, r), r, rules::encode_record_json(r));
   REQUIRE(cmd.size() == 11);
   CHECK(cmd[0] == "XADD");
   CHECK(cmd[1] == "slawatch:notifications");
