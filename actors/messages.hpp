@@ -110,11 +110,17 @@ struct case_archive {
   entry_ref last_applied;                   ///< the last input entry applied (empty: none yet)
 };
 
-/// recovery -> router: a case loaded from its snapshot. Open: its actor is spawned and evaluates
-/// at once (re-arming its timer, firing what fell due meanwhile); closed: kept until `expires_at`.
-struct restore_msg {
+/// A case loaded from its snapshot. Open: its actor is spawned and evaluates at once (re-arming
+/// its timer, firing what fell due meanwhile); closed: kept until `expires_at`.
+struct restored_case {
   case_archive archive;
   std::chrono::system_clock::time_point expires_at;  ///< closed cases only
+};
+
+/// recovery -> router: the cases of one read batch (one message per case cost more than the
+/// spawning at a million cases).
+struct restore_msg {
+  std::vector<restored_case> cases;
 };
 
 /// case actor -> router: the actor ended on request; its state.

@@ -39,7 +39,7 @@ rules::expected<std::pair<std::string, std::vector<std::string>>, std::string> d
   return out;
 }
 
-/// Reads the snapshots of `ids` (one MGET) and delivers those that decode.
+/// Reads the snapshots of `ids` (one MGET) and delivers those that decode, in one message.
 rules::expected<bool, std::string> load_batch(redis_connection& redis, const std::string& tag,
                                               const std::vector<std::string>& ids,
                                               const std::vector<double>& expiry_ms, bool open,
@@ -56,6 +56,8 @@ rules::expected<bool, std::string> load_batch(redis_connection& redis, const std
   if (r->type == REDIS_REPLY_ERROR) return result::failure(text_of(r));
   if (r->type != REDIS_REPLY_ARRAY || r->elements != ids.size())
     return result::failure("MGET: unexpected reply");
+  restore_msg batch;
+  batch.cases.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const redisReply* value = r->element[i];
     if (value->type == REDIS_REPLY_NIL) {
@@ -76,19 +78,20 @@ rules::expected<bool, std::string> load_batch(redis_connection& redis, const std
       stats.snapshot_error();
       continue;
     }
-    restore_msg msg;
-    msg.archive = std::move(*archive);
+    restored_case loaded;
+    loaded.archive = std::move(*archive);
     if (open) {
-      msg.archive.open = true;  // the index is what recovery trusts; the flag agrees unless damaged
+      loaded.archive.open = true;  // the index is what recovery trusts; the flag agrees unless damaged
       ++counts.open;
     } else {
-      msg.archive.open = false;
-      msg.expires_at = std::chrono::system_clock::time_point{
+      loaded.archive.open = false;
+      loaded.expires_at = std::chrono::system_clock::time_point{
           std::chrono::milliseconds{static_cast<std::int64_t>(expiry_ms[i])}};
       ++counts.closed;
     }
-    deliver(std::move(msg));
+    batch.cases.push_back(std::move(loaded));
   }
+  if (!batch.cases.empty()) deliver(std::move(batch));
   return true;
 }
 

@@ -28,7 +28,8 @@ struct recovery_counts {
 
 /// Loads every snapshot of the partition `tag`: the open cases (index `keys::open_index`) and
 /// the closed ones not yet expired (`keys::closed_index`, expired members removed first), `batch`
-/// keys per round trip, and hands each case to `deliver`. Then writes the partition's marker.
+/// keys per round trip, and hands the cases of each round trip to `deliver`. Then writes the
+/// partition's marker.
 /// A snapshot that does not decode is counted, logged (without its content) and skipped. Fails
 /// only if Redis fails.
 rules::expected<recovery_counts, std::string> load_partition(

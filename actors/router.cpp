@@ -138,15 +138,17 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
       },
       [=](restore_msg& msg) {
         auto& st = self->state;
-        const auto id = msg.archive.case_id;
-        if (st.live.count(id) != 0 || st.retiring.count(id) != 0) return;  // already here: keep
-        if (msg.archive.open) {
-          st.closed.erase(id);
-          self->send(spawn_case(self, std::move(msg.archive)), recover_atom::value);
-          return;
+        const auto now = st.deps->now();
+        for (auto& loaded : msg.cases) {
+          const auto id = loaded.archive.case_id;
+          if (st.live.count(id) != 0 || st.retiring.count(id) != 0) continue;  // already here: keep
+          if (loaded.archive.open) {
+            st.closed.erase(id);
+            self->send(spawn_case(self, std::move(loaded.archive)), recover_atom::value);
+          } else if (loaded.expires_at > now) {
+            st.closed[id] = router_state::archived{std::move(loaded.archive), loaded.expires_at};
+          }
         }
-        if (msg.expires_at > st.deps->now())
-          st.closed[id] = router_state::archived{std::move(msg.archive), msg.expires_at};
       },
       [=](restored_atom) { return static_cast<std::uint64_t>(self->state.live.size()); },
       [=](persist_atom) {

@@ -52,7 +52,7 @@ worklist_reply select_worklist(const std::unordered_map<std::string, case_summar
 /// `case_atom, case_id` (replies a case_detail, found = false for an unknown case),
 /// `worklist_query` (replies a worklist_reply), `rules_changed_msg` (use the new rules for
 /// new case actors and pass them to every live one; replies the number of live cases, uint64),
-/// `restore_msg` (a case loaded from its snapshot at recovery), `restored_atom` (replies the
+/// `restore_msg` (cases loaded from their snapshots at recovery), `restored_atom` (replies the
 /// number of live case actors: every message sent before it is handled) and `persist_atom`
 /// (every live case and every kept closed one sends its snapshot to the writer again; replies
 /// how many). Case actors are monitored (a failed one is forgotten until its next event) and are
