@@ -4,6 +4,8 @@
 #
 #   bench/recovery.sh BUILD_DIR [--sizes 100000,1000000]
 #
+# Sizes default to $BENCH_RECOVERY_SIZES, else 100000 (1000000 takes minutes and about 4 GB).
+#
 # Starts its own redis-server on a free loopback port. Makes one real snapshot by sending one
 # case (created, assigned) through the daemon, copies it to N case ids (same events, same records
 # already written), then for each size: reads every snapshot with the bare client, starts the
@@ -14,7 +16,7 @@
 set -euo pipefail
 build=${1:?usage: bench/recovery.sh BUILD_DIR [--sizes N,N]}
 shift
-sizes=100000,1000000
+sizes=${BENCH_RECOVERY_SIZES:-100000}
 while [[ $# -gt 0 ]]; do
   case $1 in
     --sizes) sizes=$2; shift 2 ;;
