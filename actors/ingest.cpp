@@ -17,6 +17,9 @@ namespace {
 
 /// How often the consumer group's pending count is sampled for slawatch_consumer_pending.
 constexpr std::chrono::seconds pending_sample_interval{5};
+/// Leased: how long before its leases may expire an instance stops reading its partitions (on
+/// top of the longest a read blocks): room for the clock of Redis and ours to differ a little.
+constexpr std::chrono::milliseconds lease_read_margin{100};
 
 std::string type_field(const entry_fields& fields) {
   for (const auto& [name, value] : fields)
@@ -311,6 +314,17 @@ class ingest_loop {
   }
 
   void read_once() {
+    // Leased: read (or claim) only while the leases are surely ours for the longest a read may
+    // block, plus a margin. Past that (a stall, or renewals failing) this instance waits for the
+    // lease manager, which renews or ends the process: an entry read now might belong to a
+    // partition another instance took over, and its case would be applied here from the wrong
+    // state.
+    if (settings_.leased &&
+        std::chrono::steady_clock::now() + settings_.block + lease_read_margin >=
+            settings_.persistence->leases_valid_until()) {
+      drain_mailbox(settings_.block);
+      return;
+    }
     if (!claiming_.empty()) {
       claim_taken_over();
       if (!connection_ || !claiming_.empty()) return;

@@ -152,6 +152,8 @@ void run_round(lease_ptr self) {
     }
     st.connection.emplace(std::move(*opened));
   }
+  // Every lease renewed or taken in this round expires no earlier than a TTL after this.
+  const auto round_start = std::chrono::steady_clock::now();
   auto beat = st.connection->pipeline(heartbeat_commands(st.settings.consumer, std::chrono::system_clock::now(),
                                                          st.settings.ttl));
   if (!beat) {
@@ -164,6 +166,7 @@ void run_round(lease_ptr self) {
     return;
   }
   if (!renew(st)) return;
+  st.settings.persistence->set_leases_valid_until(round_start + st.settings.ttl);
   if (*live != st.last_live) {
     st.last_live = *live;
     st.stable_rounds = 0;
@@ -175,6 +178,7 @@ void run_round(lease_ptr self) {
   if (!st.handed_over && st.stable_rounds < 4) return;
   auto won = acquire(st, *live);
   if (!st.connection) return;
+  st.settings.persistence->set_leases_valid_until(round_start + st.settings.ttl);
   st.settings.persistence->set_partitions_owned(st.owned.size());
   if (!won.empty() || !st.handed_over) {
     if (!won.empty())

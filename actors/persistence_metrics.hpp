@@ -81,6 +81,16 @@ class persistence_metrics {
     partitions_owned_.store(count);
   }
   std::size_t partitions_owned() const noexcept { return partitions_owned_.load(); }
+  /// Until when (steady clock) every lease this instance holds is surely its own: the start of
+  /// the last lease round that renewed them all, plus the TTL. The ingest reads no partition
+  /// stream past it, so an instance that was stalled (SIGSTOP, a long pause) takes no entry of a
+  /// partition that may have been taken over meanwhile. Without leases: never.
+  void set_leases_valid_until(std::chrono::steady_clock::time_point t) {
+    leases_valid_until_.store(t.time_since_epoch().count());
+  }
+  std::chrono::steady_clock::time_point leases_valid_until() const noexcept {
+    return std::chrono::steady_clock::time_point{std::chrono::steady_clock::duration{leases_valid_until_.load()}};
+  }
 
   /// The writer could not write its last batch (Redis away or refusing) and retries.
   void set_writer_failing(bool failing) { writer_failing_.store(failing); }
@@ -108,6 +118,8 @@ class persistence_metrics {
   prometheus::Counter& lease_acquisitions_;
   prometheus::Counter& lease_losses_;
   std::atomic<std::size_t> partitions_owned_{0};
+  std::atomic<std::chrono::steady_clock::rep> leases_valid_until_{
+      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
   std::atomic<bool> recovered_{false};
   std::atomic<bool> data_lost_{false};
   std::atomic<bool> writer_failing_{false};
