@@ -178,7 +178,6 @@ void run_round(lease_ptr self) {
   if (!st.handed_over && st.stable_rounds < 4) return;
   auto won = acquire(st, *live);
   if (!st.connection) return;
-  st.settings.persistence->set_leases_valid_until(round_start + st.settings.ttl);
   st.settings.persistence->set_partitions_owned(st.owned.size());
   if (!won.empty() || !st.handed_over) {
     if (!won.empty())

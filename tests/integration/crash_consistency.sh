@@ -7,16 +7,9 @@
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 source "$(dirname "$0")/persist_env.bash"
 
-data=${SLAWATCH_DATA_DIR:-$SOURCE_DIR/../shared/data}
-log=$data/helpdesk-italian-software-company/helpdesk_events_merged.csv.gz
-if [[ ! -f $log ]]; then
-  echo "SKIP: real ticket logs not found (set SLAWATCH_DATA_DIR)" >&2
-  exit 77
-fi
 events=${SLAWATCH_CRASH_EVENTS:-8000}
 kills_wanted=${SLAWATCH_CRASH_KILLS:-6}
-"$SLAWATCH" import helpdesk "$log" 2>/dev/null | head -n "$events" >"$WORK/events.jsonl" || true
-[[ $(wc -l <"$WORK/events.jsonl") -gt 100 ]] || fail "import gave too few events"
+import_helpdesk_slice "$events"
 
 start_redis
 write_config "$SOURCE_DIR/config/rules.yaml" "max_in_flight: 512" "batch_size: 128" "persistence: {claim_idle: 2s}"

@@ -58,3 +58,16 @@ duplicates() { ids "$1" | sort | uniq -d -c | awk '{ n += $1 - 1 } END { print n
 
 # Records of a stream without the daemon-only lateness fields, sorted: comparable across runs.
 comparable_json() { stream_json "$1" | sed -E 's/,"late":true,"detection_delay_seconds":[0-9]+//' | sort; }
+
+# import_helpdesk_slice N: the first N events of the real helpdesk log (imported) in
+# $WORK/events.jsonl; skips the test (77) when the real logs are not there.
+import_helpdesk_slice() {
+  local data=${SLAWATCH_DATA_DIR:-$SOURCE_DIR/../shared/data}
+  local log=$data/helpdesk-italian-software-company/helpdesk_events_merged.csv.gz
+  if [[ ! -f $log ]]; then
+    echo "SKIP: real ticket logs not found (set SLAWATCH_DATA_DIR)" >&2
+    exit 77
+  fi
+  "$SLAWATCH" import helpdesk "$log" 2>/dev/null | head -n "$1" >"$WORK/events.jsonl" || true
+  [[ $(wc -l <"$WORK/events.jsonl") -gt 100 ]] || fail "import gave too few events"
+}

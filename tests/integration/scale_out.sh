@@ -9,17 +9,10 @@
 source "$(dirname "$0")/daemon_env.bash" "$1" "$2"
 source "$(dirname "$0")/persist_env.bash"
 
-data=${SLAWATCH_DATA_DIR:-$SOURCE_DIR/../shared/data}
-log=$data/helpdesk-italian-software-company/helpdesk_events_merged.csv.gz
-if [[ ! -f $log ]]; then
-  echo "SKIP: real ticket logs not found (set SLAWATCH_DATA_DIR)" >&2
-  exit 77
-fi
 events=${SLAWATCH_SCALE_EVENTS:-10000}
 partitions=16
-"$SLAWATCH" import helpdesk "$log" 2>/dev/null | head -n "$events" >"$WORK/events.jsonl" || true
+import_helpdesk_slice "$events"
 lines=$(wc -l <"$WORK/events.jsonl")
-((lines > 100)) || fail "import gave too few events"
 
 # The instances besides the one of daemon_env.bash: pids, names, metrics ports; stopped on exit.
 declare -a PIDS=() NAMES=() PORTS=()
