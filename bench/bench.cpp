@@ -5,6 +5,8 @@
 //           `case.created` events for distinct cases with --open), as fast as Redis takes them
 //   xread   the bare hiredis loop: XREADGROUP COUNT n + XACK until the stream is drained
 //   wait    polls XINFO GROUPS until a group has read everything and has nothing pending
+//   feed    live generated events, at most N of them unacknowledged by the group (closed loop):
+//           the most a daemon sustains
 //   actors  spawns N idle CAF actors and reports the resident memory they cost
 //   parse   decodes a JSON Lines events file as `slawatch replay` does, without the engine
 //   lag     due time (`at`) -> written (entry ID milliseconds) of the notifications stream
@@ -249,6 +251,78 @@ json wait_drained(const wait_args& a) {
   }
 }
 
+// ---- feed ----------------------------------------------------------------------------------
+
+struct feed_args {
+  int port = 6379;
+  std::string stream = "slawatch:events";
+  std::string group = "slawatch";
+  std::string notifications = "slawatch:notifications";
+  std::size_t cases = 20000;
+  std::uint64_t seed = 3;
+  double seconds = 20;
+  std::size_t window = 256;
+};
+
+/// Closed loop: generated events stamped with the wall clock as they are written (as `slawatch
+/// generate` does), never more than `window` of them written and not yet acknowledged by the
+/// group. The daemon is never idle and never far behind, so deadlines fall due while it ingests
+/// (their timers fire as they do live): the rate it reaches is the most it sustains with these
+/// rules. Counts from the group's appearance; also reports notifications written per event.
+json feed(const feed_args& a) {
+  auto c = connect(a.port);
+  slawatch::actors::event_generator generator{a.seed, a.cases};
+  const auto appear_by = steady::now() + std::chrono::seconds{30};
+  // The daemon creates its group (and the stream) once it runs.
+  while (!read_group(c, a.stream, a.group).exists) {
+    if (steady::now() > appear_by) throw failure{"the group " + a.group + " did not appear"};
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  const auto xlen = [&](const std::string& stream) {
+    return static_cast<std::uint64_t>(must(c.command({"XLEN", stream}))->integer);
+  };
+  const auto base_read = read_group(c, a.stream, a.group);
+  const std::uint64_t acked_before = static_cast<std::uint64_t>(std::max(0LL, base_read.entries_read - base_read.pending));
+  const std::uint64_t notified_before = xlen(a.notifications);
+  const auto start = steady::now();
+  const auto end = start + std::chrono::duration<double>(a.seconds);
+  std::uint64_t written = 0, acked = 0;
+  std::vector<redis_command> batch;
+  while (steady::now() < end) {
+    const auto info = read_group(c, a.stream, a.group);
+    if (info.entries_read >= 0 && info.pending >= 0)
+      acked = static_cast<std::uint64_t>(info.entries_read - info.pending) - acked_before;
+    const std::uint64_t in_flight = written - std::min(written, acked);
+    if (in_flight >= a.window) {
+      std::this_thread::sleep_for(std::chrono::microseconds{500});
+      continue;
+    }
+    batch.clear();
+    const auto now = std::chrono::system_clock::now();
+    for (std::size_t i = 0; i < std::min<std::uint64_t>(a.window - in_flight, 100); ++i) {
+      redis_command cmd{"XADD", a.stream, "*"};
+      for (auto& [field, value] : generator.next(now)) {
+        cmd.push_back(std::move(field));
+        cmd.push_back(std::move(value));
+      }
+      batch.push_back(std::move(cmd));
+    }
+    auto replies = c.pipeline(batch);
+    if (!replies) throw failure{replies.error()};
+    for (const auto& r : *replies)
+      if (r->type == REDIS_REPLY_ERROR) throw failure{"XADD: " + slawatch::actors::reply_text(r.get())};
+    written += batch.size();
+  }
+  const double secs = seconds_since(start);
+  const std::uint64_t notified = xlen(a.notifications) - notified_before;
+  return {{"events", acked},
+          {"written", written},
+          {"seconds", secs},
+          {"rate", static_cast<double>(acked) / secs},
+          {"notifications", notified},
+          {"notifications_per_event", acked == 0 ? 0.0 : static_cast<double>(notified) / static_cast<double>(acked)}};
+}
+
 // ---- actors --------------------------------------------------------------------------------
 
 struct actors_args {
@@ -415,6 +489,17 @@ int main(int argc, char** argv) {
   wait_cmd->add_option("--timeout", wa.timeout, "Seconds")->capture_default_str();
   wait_cmd->add_flag("--from-now", wa.from_now, "Time from now, not from the group's creation");
 
+  feed_args fa;
+  auto* feed_cmd = app.add_subcommand("feed", "Live events, at most --window unacknowledged (closed loop)");
+  feed_cmd->add_option("--port", fa.port)->required();
+  feed_cmd->add_option("--stream", fa.stream)->capture_default_str();
+  feed_cmd->add_option("--group", fa.group)->capture_default_str();
+  feed_cmd->add_option("--cases", fa.cases, "Open cases of the generator")->capture_default_str();
+  feed_cmd->add_option("--seed", fa.seed)->capture_default_str();
+  feed_cmd->add_option("--seconds", fa.seconds)->capture_default_str();
+  feed_cmd->add_option("--window", fa.window, "Events written and not yet acknowledged, at most")
+      ->capture_default_str();
+
   actors_args aa;
   auto* actors_cmd = app.add_subcommand("actors", "RSS of N idle CAF actors");
   actors_cmd->add_option("--count", aa.count)->capture_default_str();
@@ -436,6 +521,7 @@ int main(int argc, char** argv) {
     if (*load_cmd) out = load(la);
     if (*xread_cmd) out = xread(xa);
     if (*wait_cmd) out = wait_drained(wa);
+    if (*feed_cmd) out = feed(fa);
     if (*actors_cmd) out = bare_actors(aa);
     if (*parse_cmd) out = parse(pa);
     if (*lag_cmd) out = lag(ga);
