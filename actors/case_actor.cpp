@@ -71,9 +71,11 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool ch
   auto& stats = *st.deps->stats;
   const auto wall_now = st.deps->now();
   const auto now = std::chrono::floor<std::chrono::seconds>(wall_now);
-  auto view = rules::evaluate(st.data.events, *st.deps->rules, now);
+  // Records written before are not even built: only the new ones come back.
+  rules::evaluate_options options;
+  options.known_record = [&emitted = st.data.emitted](std::string_view id) { return emitted.contains(id); };
+  auto view = rules::evaluate(st.data.events, *st.deps->rules, now, options);
   const auto labels = stats.labels_of(view.attrs, view.policy, view.status);
-  // Before the new records are moved out of the view: whether the case is at risk reads them.
   auto summary = summarize(view);
 
   write_batch batch;
@@ -256,15 +258,8 @@ std::vector<rules::record> reload_audit(const rules::case_events& events, const 
 }
 
 bool is_at_risk(const rules::case_view& view) {
-  for (const auto& clock : view.clocks) {
-    if (clock.stopped) continue;
-    if (clock.state == rules::clock_state::breached) return true;
-    const std::string metric = rules::to_string(clock.kind);
-    for (const auto& r : view.records)
-      if (r.type == rules::record::kind::notification && r.notification_kind == "warning" &&
-          r.metric == metric && r.cycle == clock.cycle)
-        return true;
-  }
+  for (const auto& clock : view.clocks)
+    if (!clock.stopped && (clock.state == rules::clock_state::breached || clock.warned)) return true;
   return false;
 }
 

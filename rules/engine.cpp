@@ -85,6 +85,10 @@ struct clock_instance {
     return std::find(fired.begin(), fired.end(), std::make_pair(t.kind, t.level)) != fired.end();
   }
 
+  bool has_warned() const {
+    return std::any_of(fired.begin(), fired.end(), [](const auto& f) { return f.first == threshold_kind::warning; });
+  }
+
   bool running() const { return !stopped_at && !cancelled; }
   bool paused() const { return !phases.empty() && phases.back().paused; }
   std::string key() const {
@@ -189,15 +193,19 @@ class case_fold {
 
   void audit(instant at, std::string action, std::string metric, int cycle, std::string detail) {
     if (!options_.with_audit) return;
+    std::string base = view_.case_id + ":audit:" + action + ":" + metric + ":" + std::to_string(cycle) + ":" +
+                       format_iso8601(at);
+    const int n = ++audit_ids_[base];
+    std::string id = n == 1 ? base : base + "#" + std::to_string(n);
+    if (known(id)) return;
     record r = new_record(record::kind::audit, at, std::move(metric), cycle);
     r.action = std::move(action);
     r.detail = std::move(detail);
-    std::string base = view_.case_id + ":audit:" + r.action + ":" + r.metric + ":" +
-                       std::to_string(cycle) + ":" + format_iso8601(at);
-    const int n = ++audit_ids_[base];
-    r.id = n == 1 ? base : base + "#" + std::to_string(n);
+    r.id = std::move(id);
     view_.records.push_back(std::move(r));
   }
+
+  bool known(std::string_view id) const { return options_.known_record && options_.known_record(id); }
 
   void audit_clock(const clock_instance& c, instant at, std::string action, std::string detail = {}) {
     audit(at, std::move(action), to_string(c.kind), c.cycle, std::move(detail));
@@ -230,14 +238,16 @@ class case_fold {
                      std::string key, int level, std::optional<instant> due,
                      const std::vector<std::string>& receivers, std::string reason,
                      std::int64_t bp = 0) {
+    std::string id = view_.case_id + ":" + metric + ":" + key + ":" + kind + ":" + std::to_string(level);
+    if (known(id)) return;
     record r = new_record(record::kind::notification, at, std::move(metric), cycle);
-    r.notification_kind = kind;
+    r.notification_kind = std::move(kind);
     r.level = level;
     r.threshold_bp = bp;
     r.due_at = due.value_or(at);
     r.notify = route(receivers, at);
     r.reason = std::move(reason);
-    r.id = view_.case_id + ":" + r.metric + ":" + key + ":" + kind + ":" + std::to_string(level);
+    r.id = std::move(id);
     view_.records.push_back(std::move(r));
   }
 
@@ -354,17 +364,21 @@ class case_fold {
     const calendar& k = cal(c);
     const counted_totals totals = count(c, k, at);
     const instant due = reach_instant(c, k, c.rule.target_seconds, at).value_or(at);
-    record r = new_record(record::kind::outcome, at, to_string(c.kind), c.cycle);
-    r.policy = c.policy;  // the clock's own policy: a retarget may have moved the case on
-    r.target_seconds = c.rule.target_seconds;
-    r.started_at = c.started_at;
-    r.due_at = due;
-    r.elapsed_seconds = totals.running;
-    r.paused_seconds = totals.paused;
-    r.met = at <= due;
-    r.id = view_.case_id + ":" + r.metric + ":" + c.key() + ":outcome";
-    view_.records.push_back(r);
-    audit_clock(c, at, r.met ? "met" : "stopped_breached",
+    const bool met = at <= due;
+    std::string id = view_.case_id + ":" + to_string(c.kind) + ":" + c.key() + ":outcome";
+    if (!known(id)) {
+      record r = new_record(record::kind::outcome, at, to_string(c.kind), c.cycle);
+      r.policy = c.policy;  // the clock's own policy: a retarget may have moved the case on
+      r.target_seconds = c.rule.target_seconds;
+      r.started_at = c.started_at;
+      r.due_at = due;
+      r.elapsed_seconds = totals.running;
+      r.paused_seconds = totals.paused;
+      r.met = met;
+      r.id = std::move(id);
+      view_.records.push_back(std::move(r));
+    }
+    audit_clock(c, at, met ? "met" : "stopped_breached",
                 "elapsed " + std::to_string(totals.running) + "s of " +
                     std::to_string(c.rule.target_seconds) + "s");
   }
@@ -632,7 +646,11 @@ class case_fold {
 
   case_view finish() {
     view_.policy = policy_ ? policy_->name : "";
-    for (const auto& c : clocks_) view_.clocks.push_back(view_of(c));
+    for (const auto& c : clocks_) {
+      view_.clocks.push_back(view_of(c));
+      for (const auto& other : clocks_)
+        if (other.kind == c.kind && other.cycle == c.cycle && other.has_warned()) view_.clocks.back().warned = true;
+    }
     std::stable_sort(view_.records.begin(), view_.records.end(), record_before);
     view_.next_fire = next_fire_;
     return std::move(view_);

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,9 @@ struct clock_view {
   std::int64_t elapsed_seconds = 0;   ///< counted calendar seconds, pauses excluded
   std::int64_t paused_seconds = 0;    ///< counted calendar seconds that fell in pauses
   bool stopped = false;               ///< met, or breached and since stopped, or cancelled
+  /// A warning of this clock's kind and cycle is due by `now` (by this clock instance or by one
+  /// it replaced at a retarget); known whether or not its record is in case_view::records.
+  bool warned = false;
   std::vector<ledger_entry> ledger;
 };
 
@@ -117,6 +122,10 @@ class case_events {
 struct evaluate_options {
   bool with_ledger = false;  ///< fill clock_view::ledger (costs a calendar walk per clock)
   bool with_audit = true;    ///< include audit records
+  /// Records whose id this answers true for are left out of case_view::records (the caller has
+  /// written them already), before they are built: a case evaluated after every event rebuilds
+  /// its whole history otherwise. Empty: every record is included.
+  std::function<bool(std::string_view id)> known_record;
 };
 
 /// Folds the events under the rules up to `now` (events after `now` are ignored).

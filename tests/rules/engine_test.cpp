@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include <catch2/catch.hpp>
 
@@ -131,6 +132,13 @@ const record* find_id(const case_view& v, const std::string& id) {
   return nullptr;
 }
 
+evaluate_options ledger_and_audit() {
+  evaluate_options o;
+  o.with_ledger = true;
+  o.with_audit = true;
+  return o;
+}
+
 case_events make(std::vector<event> list) {
   case_events ce;
   for (auto& e : list) ce.add(std::move(e));
@@ -232,7 +240,7 @@ TEST_CASE("a pending case does not breach while paused, and its due time moves",
   }
   SECTION("resumed: the remaining three hours count from the resume") {
     events.add(ev(event_type::case_status_changed, "2026-03-03T09:00:00Z", {{"status", "open"}}));
-    auto v = evaluate(events, rs, at("2026-03-03T09:00:00Z"), {true, true});
+    auto v = evaluate(events, rs, at("2026-03-03T09:00:00Z"), ledger_and_audit());
     const auto& res = clock_of(v, clock_kind::resolution);
     CHECK(res.state == clock_state::running);
     CHECK(*res.due_at == at("2026-03-03T12:00:00Z"));
@@ -251,10 +259,10 @@ TEST_CASE("business-hours first response counts only open time, skipping a holid
   const auto rs = rules();
   // Tue 2026-03-03 16:00 New York (21:00 UTC): 2 h today, Wednesday is a holiday, 2 h on Thursday.
   auto events = make({ev(event_type::case_created, "2026-03-03T21:00:00Z", {{"priority", "P3"}})});
-  auto v = evaluate(events, rs, at("2026-03-03T21:00:00Z"), {true, true});
+  auto v = evaluate(events, rs, at("2026-03-03T21:00:00Z"), ledger_and_audit());
   const auto& fr = clock_of(v, clock_kind::first_response);
   CHECK(*fr.due_at == at("2026-03-05T15:00:00Z"));  // Thu 10:00 EST
-  auto later = evaluate(events, rs, at("2026-03-05T16:00:00Z"), {true, true});
+  auto later = evaluate(events, rs, at("2026-03-05T16:00:00Z"), ledger_and_audit());
   const auto& fr2 = clock_of(later, clock_kind::first_response);
   CHECK(fr2.state == clock_state::breached);
   bool saw_holiday = false;
@@ -427,4 +435,61 @@ TEST_CASE("events after now are not applied", "[engine]") {
   auto v = evaluate(events, rs, at("2026-03-02T10:20:00Z"));
   CHECK(clock_of(v, clock_kind::first_response).state == clock_state::breached);
   CHECK_FALSE(clock_of(v, clock_kind::first_response).stopped);
+}
+
+TEST_CASE("records the caller knows are left out, the rest and the clocks unchanged", "[engine]") {
+  const auto rs = rules();
+  auto events = make({
+      ev(event_type::case_created, "2026-03-02T10:00:00Z", {{"priority", "P1"}}),
+      ev(event_type::case_updated, "2026-03-02T10:05:00Z", {{"status", "pending"}}),
+      ev(event_type::case_updated, "2026-03-02T10:06:00Z", {{"status", "open"}}),
+      ev(event_type::message_agent, "2026-03-02T10:20:00Z"),
+      ev(event_type::case_resolved, "2026-03-02T11:00:00Z"),
+  });
+  const instant now = at("2026-03-02T12:00:00Z");
+  const auto all = evaluate(events, rs, now);
+  REQUIRE(all.records.size() > 4);
+  // Every other record known: exactly the others come back, in the same order.
+  std::set<std::string> known;
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < all.records.size(); ++i) {
+    if (i % 2 == 0)
+      known.insert(all.records[i].id);
+    else
+      expected.push_back(all.records[i].id);
+  }
+  evaluate_options options;
+  options.known_record = [&](std::string_view id) { return known.count(std::string{id}) != 0; };
+  const auto some = evaluate(events, rs, now, options);
+  std::vector<std::string> got;
+  for (const auto& r : some.records) got.push_back(r.id);
+  CHECK(got == expected);
+  for (const auto& r : some.records) {
+    const record* same = find_id(all, r.id);
+    REQUIRE(same);
+    CHECK(r.at == same->at);
+    CHECK(r.detail == same->detail);
+    CHECK(r.notify == same->notify);
+    CHECK(r.elapsed_seconds == same->elapsed_seconds);
+  }
+  REQUIRE(some.clocks.size() == all.clocks.size());
+  for (std::size_t i = 0; i < all.clocks.size(); ++i) {
+    CHECK(some.clocks[i].state == all.clocks[i].state);
+    CHECK(some.clocks[i].due_at == all.clocks[i].due_at);
+    CHECK(some.clocks[i].warned == all.clocks[i].warned);
+  }
+  CHECK(some.next_fire == all.next_fire);
+}
+
+TEST_CASE("a clock is warned once a warning of its kind and cycle is due", "[engine]") {
+  const auto rs = rules();
+  auto events = make({ev(event_type::case_created, "2026-03-02T10:00:00Z", {{"priority", "P1"}})});
+  // P1 first response: 15 min, warnings at 50 % (7:30) and 75 %.
+  CHECK_FALSE(clock_of(evaluate(events, rs, at("2026-03-02T10:07:29Z")), clock_kind::first_response).warned);
+  evaluate_options none_new;
+  none_new.known_record = [](std::string_view) { return true; };
+  const auto v = evaluate(events, rs, at("2026-03-02T10:07:30Z"), none_new);
+  CHECK(v.records.empty());
+  CHECK(clock_of(v, clock_kind::first_response).warned);
+  CHECK_FALSE(clock_of(v, clock_kind::resolution).warned);
 }
