@@ -21,6 +21,32 @@ constexpr std::chrono::seconds pending_sample_interval{5};
 /// top of the longest a read blocks): room for the clock of Redis and ours to differ a little.
 constexpr std::chrono::milliseconds lease_read_margin{100};
 
+// KEYS: n leases, then the n streams they fence; ARGV: consumer, group, count, n ids.
+constexpr const char* fenced_read_script = R"lua(local n = #KEYS / 2
+for i = 1, n do
+  if redis.call('GET', KEYS[i]) ~= ARGV[1] then return redis.error_reply('LEASELOST ' .. KEYS[n + i]) end
+end
+local read, last = {}, {}
+for i = 1, n do
+  local r = redis.call('XREADGROUP', 'GROUP', ARGV[2], ARGV[1], 'COUNT', ARGV[3], 'STREAMS', KEYS[n + i], ARGV[3 + i])
+  if r then read[#read + 1] = r[1] end
+  local top = redis.call('XREVRANGE', KEYS[n + i], '+', '-', 'COUNT', 1)
+  last[i] = top[1] and top[1][1] or '0-0'
+end
+return {read, last})lua";
+
+// KEYS[1] lease, KEYS[2] stream; ARGV: consumer, group, min-idle-ms, start, count.
+constexpr const char* fenced_claim_script = R"lua(if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('LEASELOST ' .. KEYS[2])
+end
+return redis.call('XAUTOCLAIM', KEYS[2], ARGV[2], ARGV[1], ARGV[3], ARGV[4], 'COUNT', ARGV[5]))lua";
+
+/// A fenced command failed because a lease is another's (or gone).
+bool is_lease_lost(const redisReply* reply) {
+  return reply != nullptr && reply->type == REDIS_REPLY_ERROR &&
+         reply_text(reply).find("LEASELOST") != std::string::npos;
+}
+
 std::string type_field(const entry_fields& fields) {
   for (const auto& [name, value] : fields)
     if (name == "type" && rules::parse_event_type(value)) return value;
@@ -191,7 +217,7 @@ class ingest_loop {
       // first, before any new entry of them.
       for (const auto p : loaded)
         for (auto& stream : streams_of_partition(settings_.streams.input, settings_.partitions, p))
-          claiming_.push_back({std::move(stream), "0-0"});
+          claiming_.push_back({std::move(stream), keys::lease(keys::partition_tag(p)), "0-0"});
     }
     recovery_round_ = false;
     recovered_once_ = true;
@@ -234,17 +260,27 @@ class ingest_loop {
   /// `min_idle`) and hands them on, until done or the in-flight bound is reached. Returns the
   /// number claimed; `cursor` is `0-0` when the stream is done. On a Redis failure the
   /// connection is dropped.
-  std::size_t claim_from(const std::string& stream, std::string& cursor, std::chrono::milliseconds min_idle) {
+  /// `lease` (leased only, else empty) fences the claim (fenced_claim_command): if it is lost,
+  /// nothing is claimed and `lease_lost_` is set.
+  std::size_t claim_from(const std::string& stream, const std::string& lease, std::string& cursor,
+                         std::chrono::milliseconds min_idle) {
     std::size_t claimed = 0;
     do {
       if (in_flight_ >= settings_.max_in_flight) return claimed;  // the rest at the next round
       const auto count = std::min(settings_.batch_size, settings_.max_in_flight - in_flight_);
+      const auto& group = settings_.streams.group;
       auto reply = connection_->command(
-          xautoclaim_command(stream, settings_.streams.group, settings_.consumer, min_idle, cursor, count));
+          lease.empty() ? xautoclaim_command(stream, group, settings_.consumer, min_idle, cursor, count)
+                        : fenced_claim_command(lease, stream, group, settings_.consumer, min_idle, cursor, count));
       if (!reply) {
         drop_connection(reply.error());
         return claimed;
       }
+      if (is_lease_lost(reply->get())) {
+        note_lease_lost(reply->get());
+        return claimed;
+      }
+      lease_lost_ = false;
       auto decoded = decode_autoclaim(reply->get(), stream);
       if (!decoded) {
         drop_connection(decoded.error());
@@ -262,11 +298,13 @@ class ingest_loop {
   void claim_taken_over() {
     std::size_t claimed = 0;
     while (!claiming_.empty() && connection_) {
-      auto& [stream, cursor] = claiming_.front();
-      claimed += claim_from(stream, cursor, std::chrono::milliseconds{0});
-      if (!connection_ || cursor != "0-0") break;  // Redis failed, or the in-flight bound
-      streams_.push_back(std::move(stream));
+      auto& c = claiming_.front();
+      claimed += claim_from(c.stream, c.lease, c.cursor, std::chrono::milliseconds{0});
+      if (!connection_ || lease_lost_ || c.cursor != "0-0") break;  // Redis failed, lease lost, in-flight bound
+      streams_.push_back(std::move(c.stream));
+      leases_.push_back(std::move(c.lease));
       cursors_.push_back(">");
+      last_ids_.push_back("0-0");
       claiming_.pop_front();
     }
     if (claimed > 0) {
@@ -281,18 +319,18 @@ class ingest_loop {
   /// in-flight bound stops a round before all are claimed, the next round comes at once and no new
   /// entry is read (claim_unfinished_), so that a case's older entries still go first.
   void claim_idle_entries() {
-    // Leased too: an instance stalled past its lease may have read entries of a partition taken
-    // over from it before it noticed and exited; they stay pending under its name until claimed.
+    // Leased too, as a safety net: reads and claims are fenced by the leases in Redis, so no
+    // other instance should hold entries of this instance's partitions past the takeover claim.
     if (!settings_.persistence) return;
     const auto now = std::chrono::steady_clock::now();
     if (now < next_claim_ && !claim_unfinished_) return;
     next_claim_ = now + settings_.claim_idle;
     claim_unfinished_ = false;
     std::size_t claimed = 0;
-    for (const auto& stream : streams_) {
+    for (std::size_t i = 0; i < streams_.size(); ++i) {
       std::string cursor = "0-0";
-      claimed += claim_from(stream, cursor, settings_.claim_idle);
-      if (!connection_) return;
+      claimed += claim_from(streams_[i], settings_.leased ? leases_[i] : std::string{}, cursor, settings_.claim_idle);
+      if (!connection_ || lease_lost_) return;
       if (cursor != "0-0") {
         claim_unfinished_ = true;
         break;
@@ -319,9 +357,9 @@ class ingest_loop {
     // lease manager, which renews or ends the process: an entry read now might belong to a
     // partition another instance took over, and its case would be applied here from the wrong
     // state.
-    if (settings_.leased &&
-        std::chrono::steady_clock::now() + settings_.block + lease_read_margin >=
-            settings_.persistence->leases_valid_until()) {
+    // (Redis checks the leases again before each read and claim: fenced_read_command.)
+    if (settings_.leased && std::chrono::steady_clock::now() + settings_.block + lease_read_margin >=
+                                settings_.persistence->leases_valid_until()) {
       drain_mailbox(settings_.block);
       return;
     }
@@ -341,6 +379,10 @@ class ingest_loop {
     }
     const auto room = settings_.max_in_flight - in_flight_;
     const auto count = std::min(settings_.batch_size, room);
+    if (settings_.leased) {
+      read_fenced(count);
+      return;
+    }
     const bool history = std::any_of(cursors_.begin(), cursors_.end(), [](const auto& c) { return c != ">"; });
     // Pending entries are there already: do not wait for them.
     const auto block = history ? std::chrono::milliseconds{1} : settings_.block;
@@ -359,6 +401,47 @@ class ingest_loop {
     if (history) advance_cursors(*entries);
     for (auto& e : *entries) dispatch(std::move(e));
     stats_->set_in_flight(static_cast<double>(in_flight_));
+  }
+
+  /// Leased: reads new entries of the partitions owned, fenced by their leases in Redis; when
+  /// none came, waits (XREAD BLOCK, which takes nothing) for entries after the last ones seen.
+  void read_fenced(std::size_t count) {
+    auto reply = connection_->command(
+        fenced_read_command(settings_.streams.group, settings_.consumer, count, leases_, streams_, cursors_));
+    if (!reply) {
+      drop_connection(reply.error());
+      return;
+    }
+    if (is_lease_lost(reply->get())) {
+      note_lease_lost(reply->get());
+      return;
+    }
+    lease_lost_ = false;
+    auto read = decode_fenced_read(reply->get());
+    if (!read || read->last_ids.size() != streams_.size()) {
+      drop_connection(read ? "fenced read: expected the last ID of every stream" : read.error());
+      return;
+    }
+    last_ids_ = std::move(read->last_ids);
+    const bool any = !read->entries.empty();
+    for (auto& e : read->entries) dispatch(std::move(e));
+    stats_->set_in_flight(static_cast<double>(in_flight_));
+    if (any) return;
+    auto waited = connection_->command(xread_wait_command(settings_.block, streams_, last_ids_));
+    if (!waited) drop_connection(waited.error());
+  }
+
+  /// A fenced read or claim found a lease not this instance's (or gone): nothing was delivered.
+  /// Waits a read's time and tries again: the lease manager's next renewal either ends the
+  /// process (the lease is another's, status 3) or takes the lease again (it vanished with
+  /// Redis's data).
+  void note_lease_lost(const redisReply* reply) {
+    if (!lease_lost_)
+      spdlog::warn("ingest: {}: this instance does not hold the lease of that stream's partition (anymore); "
+                   "nothing read from it until the lease manager settles it",
+                   reply_text(reply));
+    lease_lost_ = true;
+    drain_mailbox(settings_.block);
   }
 
   /// For streams still replaying pending entries: continue after the last one; none left: `>`.
@@ -412,9 +495,18 @@ class ingest_loop {
   /// this consumer seen, or `>` for new entries.
   std::vector<std::string> streams_;
   std::vector<std::string> cursors_;
+  /// Leased: the lease key fencing each of `streams_`, and each one's last entry ID seen.
+  std::vector<std::string> leases_;
+  std::vector<std::string> last_ids_;
   /// Leased: streams of partitions taken over whose pending entries are still being claimed,
-  /// with the XAUTOCLAIM cursor; read once done.
-  std::deque<std::pair<std::string, std::string>> claiming_;
+  /// with their lease and the XAUTOCLAIM cursor; read once done.
+  struct claim_state {
+    std::string stream;
+    std::string lease;
+    std::string cursor;
+  };
+  std::deque<claim_state> claiming_;
+  bool lease_lost_ = false;  ///< the last fenced read or claim found a lease not held
   std::deque<std::uint32_t> to_load_;    ///< partitions whose snapshots are still to load
   std::vector<std::string> loaded_tags_;  ///< key tags of the partitions loaded (marker checks)
   bool recovery_round_ = false;  ///< leased: the first handover came, maybe empty; recovery ends with it
@@ -436,6 +528,50 @@ redis_command xreadgroup_command(const std::string& group, const std::string& co
   cmd.insert(cmd.end(), streams.begin(), streams.end());
   cmd.insert(cmd.end(), ids.begin(), ids.end());
   return cmd;
+}
+
+redis_command fenced_read_command(const std::string& group, const std::string& consumer, std::size_t count,
+                                  const std::vector<std::string>& leases, const std::vector<std::string>& streams,
+                                  const std::vector<std::string>& ids) {
+  redis_command cmd{"EVAL", fenced_read_script, std::to_string(leases.size() + streams.size())};
+  cmd.insert(cmd.end(), leases.begin(), leases.end());
+  cmd.insert(cmd.end(), streams.begin(), streams.end());
+  cmd.insert(cmd.end(), {consumer, group, std::to_string(count)});
+  cmd.insert(cmd.end(), ids.begin(), ids.end());
+  return cmd;
+}
+
+rules::expected<fenced_read_reply, std::string> decode_fenced_read(const redisReply* reply) {
+  using result = rules::expected<fenced_read_reply, std::string>;
+  if (reply == nullptr) return result::failure("no reply");
+  if (reply->type == REDIS_REPLY_ERROR) return result::failure(reply_text(reply));
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY)
+    return result::failure("fenced read: expected [entries, last IDs]");
+  auto entries = decode_stream_read(reply->element[0]);
+  if (!entries) return result::failure(entries.error());
+  fenced_read_reply out;
+  out.entries = std::move(*entries);
+  const redisReply* last = reply->element[1];
+  for (std::size_t i = 0; i < last->elements; ++i) {
+    if (last->element[i]->type != REDIS_REPLY_STRING) return result::failure("fenced read: a last ID is not a string");
+    out.last_ids.push_back(reply_text(last->element[i]));
+  }
+  return out;
+}
+
+redis_command xread_wait_command(std::chrono::milliseconds block, const std::vector<std::string>& streams,
+                                 const std::vector<std::string>& ids) {
+  redis_command cmd{"XREAD", "COUNT", "1", "BLOCK", std::to_string(block.count()), "STREAMS"};
+  cmd.insert(cmd.end(), streams.begin(), streams.end());
+  cmd.insert(cmd.end(), ids.begin(), ids.end());
+  return cmd;
+}
+
+redis_command fenced_claim_command(const std::string& lease, const std::string& stream, const std::string& group,
+                                   const std::string& consumer, std::chrono::milliseconds min_idle,
+                                   const std::string& start, std::size_t count) {
+  return {"EVAL", fenced_claim_script, "2", lease, stream, consumer, group, std::to_string(min_idle.count()), start,
+          std::to_string(count)};
 }
 
 std::vector<std::string> streams_of_partition(const std::vector<std::string>& inputs, std::uint32_t partitions,

@@ -19,6 +19,7 @@
 #include "actors/metrics.hpp"
 #include "actors/persistence_metrics.hpp"
 #include "actors/redis_connection.hpp"
+#include "actors/redis_reply.hpp"
 
 namespace slawatch::actors {
 
@@ -27,6 +28,40 @@ namespace slawatch::actors {
 redis_command xreadgroup_command(const std::string& group, const std::string& consumer, std::size_t count,
                                  std::chrono::milliseconds block, const std::vector<std::string>& streams,
                                  const std::vector<std::string>& ids);
+
+/// Leased reads and claims are fenced in Redis: a Lua script runs the XREADGROUP or XAUTOCLAIM
+/// only if this consumer still holds the lease of every partition it reads, else it fails with
+/// `LEASELOST <stream>` and nothing is delivered. A check of the lease on this side cannot do
+/// that: a process stalled between its check and its command (a pause, swap, SIGSTOP) would take
+/// entries of a partition another instance took over meanwhile, and those would wait, pending
+/// under its name, while the new owner applied the case's later entries before them.
+///
+/// `EVAL <script> 2n lease... stream... consumer group count id...`: lease i fences stream i;
+/// per stream, `XREADGROUP ... COUNT count STREAMS stream id` (no BLOCK: scripts cannot block),
+/// then the stream's last entry ID, from which a blocking wait continues (xread_wait_command).
+redis_command fenced_read_command(const std::string& group, const std::string& consumer, std::size_t count,
+                                  const std::vector<std::string>& leases, const std::vector<std::string>& streams,
+                                  const std::vector<std::string>& ids);
+
+/// A fenced read's reply: the entries (as XREADGROUP's) and each stream's last entry ID (`0-0`
+/// if it is empty), in the order of the command's streams.
+struct fenced_read_reply {
+  std::vector<stream_entry> entries;
+  std::vector<std::string> last_ids;
+};
+rules::expected<fenced_read_reply, std::string> decode_fenced_read(const redisReply* reply);
+
+/// `XREAD BLOCK ms COUNT 1 STREAMS s... id...`: waits, without taking anything from the group,
+/// until one of the streams has an entry after its ID (the last ones a fenced read saw), or
+/// `block` passed.
+redis_command xread_wait_command(std::chrono::milliseconds block, const std::vector<std::string>& streams,
+                                 const std::vector<std::string>& ids);
+
+/// `EVAL <script> 2 lease stream consumer group min-idle-ms start count`: XAUTOCLAIM (as
+/// xautoclaim_command) only if `consumer` holds `lease`, else `LEASELOST <stream>`.
+redis_command fenced_claim_command(const std::string& lease, const std::string& stream, const std::string& group,
+                                   const std::string& consumer, std::chrono::milliseconds min_idle,
+                                   const std::string& start, std::size_t count);
 
 /// What to do with one entry read from a stream.
 struct routed_entry {
@@ -74,6 +109,7 @@ struct ingest_settings {
 /// (the first such message, even empty, ends recovery); for each, loads its snapshots like
 /// above, then claims every entry pending in its streams whoever holds it (XAUTOCLAIM, no idle
 /// threshold: the lease says nobody else reads them) and applies those before any new entry.
+/// Leased reads and claims go through fenced_read_command / fenced_claim_command.
 /// After a reconnect it checks the markers of the partitions loaded: one missing means Redis
 /// lost its data; it is reported (error log, slawatch_redis_data_lost) and the writer is told to
 /// save every case held again (`persist_atom, count, tags`, see writer.hpp).
