@@ -80,7 +80,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/slawatch/slawatch")
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6, libstdc++6, libgcc-s1, libcaf-core0.17, libhiredis0.14, libprometheus-cpp-core1.0, \
 libprometheus-cpp-pull1.0, libyaml-cpp0.7, libdate-tz3, libspdlog1.10, libfmt9, \
-zlib1g, libcpp-httplib0.11, libssl3, libsystemd0, tzdata")
+zlib1g, libcpp-httplib0.11, libssl3, libsystemd0, libjemalloc2, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "redis-server")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, prometheus-alertmanager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
