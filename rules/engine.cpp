@@ -72,9 +72,11 @@ struct clock_instance {
   int cycle = 1;
   int restarts = 0;  // retarget: restart count, part of record ids so restarted clocks notify anew
   std::string policy;
-  clock_rule rule;
-  std::vector<escalation_level> chain;
-  std::vector<std::string> notify;
+  // The rules' own (evaluate's rule_set outlives the fold): copying them per clock and per
+  // evaluation was most of what starting a clock cost.
+  const clock_rule* rule = nullptr;
+  const std::vector<escalation_level>* chain = nullptr;  // none: no escalation chain
+  const std::vector<std::string>* notify = nullptr;
   instant started_at;
   std::vector<phase> phases;
   std::optional<instant> stopped_at;
@@ -166,6 +168,9 @@ class case_fold {
   }
 
   case_view run(const std::vector<event>& events) {
+    // Every record comes back when none is known (replay: a few per event); else only the new
+    // ones of this evaluation, a handful. Growing the vector record by record moved them all.
+    view_.records.reserve(options_.known_record ? 8 : 4 * events.size());
     std::size_t i = 0;
     while (i < events.size() && events[i].ts <= now_) {
       const instant t = events[i].ts;
@@ -177,7 +182,7 @@ class case_fold {
   }
 
  private:
-  const calendar& cal(const clock_instance& c) const { return rules_.calendar_named(c.rule.calendar); }
+  const calendar& cal(const clock_instance& c) const { return rules_.calendar_named(c.rule->calendar); }
 
   // The fields every record of this case shares; the caller fills in the rest.
   record new_record(record::kind type, instant at, std::string metric, int cycle) const {
@@ -253,13 +258,14 @@ class case_fold {
 
   std::vector<threshold> thresholds_of(const clock_instance& c) const {
     std::vector<threshold> out;
-    out.reserve(c.rule.warn_at_bp.size() + 1 + c.chain.size());
-    const std::int64_t target = c.rule.target_seconds;
+    out.reserve(c.rule->warn_at_bp.size() + 1 + (c.chain ? c.chain->size() : 0));
+    const std::int64_t target = c.rule->target_seconds;
     int n = 0;
-    for (std::int64_t bp : c.rule.warn_at_bp)
-      out.push_back({fraction_of(target, bp), threshold_kind::warning, ++n, bp, &c.notify});
-    out.push_back({target, threshold_kind::breach, 0, 10000, &c.notify});
-    for (const auto& lvl : c.chain) {
+    for (std::int64_t bp : c.rule->warn_at_bp)
+      out.push_back({fraction_of(target, bp), threshold_kind::warning, ++n, bp, c.notify});
+    out.push_back({target, threshold_kind::breach, 0, 10000, c.notify});
+    if (!c.chain) return out;
+    for (const auto& lvl : *c.chain) {
       const std::int64_t at =
           lvl.at_bp ? fraction_of(target, *lvl.at_bp) : target + lvl.after_breach_seconds;
       out.push_back({at, threshold_kind::escalation, lvl.level, 0, &lvl.notify});
@@ -298,7 +304,7 @@ class case_fold {
           continue;
         }
         c.fired.emplace_back(t.kind, t.level);
-        if (!due) due = reach_instant(c, k, c.rule.target_seconds, from);
+        if (!due) due = reach_instant(c, k, c.rule->target_seconds, from);
         const std::string metric = to_string(c.kind);
         switch (t.kind) {
           case threshold_kind::breach:
@@ -329,9 +335,9 @@ class case_fold {
     c.kind = kind;
     c.cycle = cycle;
     c.policy = p.name;
-    c.rule = p.clocks.at(kind);
-    if (const auto* chain = chain_of(&p)) c.chain = *chain;
-    c.notify = p.notify;
+    c.rule = &p.clocks.at(kind);
+    c.chain = chain_of(&p);
+    c.notify = &p.notify;
     c.started_at = at;
     c.phases.push_back({at, false, {}});
     return c;
@@ -342,7 +348,7 @@ class case_fold {
     clocks_.push_back(make_clock(kind, cycle, *policy_, at));
     update_pause(clocks_.back(), at);
     audit_clock(clocks_.back(), at, "clock_started",
-                "target " + std::to_string(clocks_.back().rule.target_seconds) + "s");
+                "target " + std::to_string(clocks_.back().rule->target_seconds) + "s");
   }
 
   clock_instance* running(clock_kind kind) {
@@ -363,13 +369,13 @@ class case_fold {
     c.stopped_at = at;
     const calendar& k = cal(c);
     const counted_totals totals = count(c, k, at);
-    const instant due = reach_instant(c, k, c.rule.target_seconds, at).value_or(at);
+    const instant due = reach_instant(c, k, c.rule->target_seconds, at).value_or(at);
     const bool met = at <= due;
     std::string id = view_.case_id + ":" + to_string(c.kind) + ":" + c.key() + ":outcome";
     if (!known(id)) {
       record r = new_record(record::kind::outcome, at, to_string(c.kind), c.cycle);
       r.policy = c.policy;  // the clock's own policy: a retarget may have moved the case on
-      r.target_seconds = c.rule.target_seconds;
+      r.target_seconds = c.rule->target_seconds;
       r.started_at = c.started_at;
       r.due_at = due;
       r.elapsed_seconds = totals.running;
@@ -380,7 +386,7 @@ class case_fold {
     }
     audit_clock(c, at, met ? "met" : "stopped_breached",
                 "elapsed " + std::to_string(totals.running) + "s of " +
-                    std::to_string(c.rule.target_seconds) + "s");
+                    std::to_string(c.rule->target_seconds) + "s");
   }
 
   void stop_all(instant at) {
@@ -396,8 +402,8 @@ class case_fold {
 
   void update_pause(clock_instance& c, instant at) {
     if (!c.running()) return;
-    const bool should_pause = std::find(c.rule.pause_on.begin(), c.rule.pause_on.end(),
-                                        view_.status) != c.rule.pause_on.end();
+    const bool should_pause = std::find(c.rule->pause_on.begin(), c.rule->pause_on.end(),
+                                        view_.status) != c.rule->pause_on.end();
     if (should_pause == c.paused()) return;
     if (c.phases.back().from == at) {
       c.phases.back().paused = should_pause;
@@ -435,10 +441,9 @@ class case_fold {
       }
       clock_instance kept = c;
       kept.policy = next.name;
-      kept.rule = rule->second;
-      kept.notify = next.notify;
-      kept.chain.clear();
-      if (const auto* chain = chain_of(&next)) kept.chain = *chain;
+      kept.rule = &rule->second;
+      kept.notify = &next.notify;
+      kept.chain = chain_of(&next);
       const std::string old_due = due_text(c, at);
       switch (rules_.retarget) {
         case retarget_mode::keep_start:
@@ -471,11 +476,11 @@ class case_fold {
 
   // Counted seconds left before the due time, as of `at` (negative when past due).
   std::int64_t remaining(const clock_instance& c, instant at) const {
-    return c.rule.target_seconds - count(c, cal(c), at).running;
+    return c.rule->target_seconds - count(c, cal(c), at).running;
   }
 
   std::string due_text(const clock_instance& c, instant at) const {
-    const auto due = reach_instant(c, cal(c), c.rule.target_seconds, at);
+    const auto due = reach_instant(c, cal(c), c.rule->target_seconds, at);
     return due ? format_iso8601(*due) : "paused";
   }
 
@@ -607,14 +612,14 @@ class case_fold {
     v.cycle = c.cycle;
     v.policy = c.policy;
     v.calendar = k.name();
-    v.target_seconds = c.rule.target_seconds;
+    v.target_seconds = c.rule->target_seconds;
     v.started_at = c.started_at;
     v.stopped_at = c.stopped_at;
     v.stopped = c.stopped_at.has_value();
     const counted_totals totals = count(c, k, until);
     v.elapsed_seconds = totals.running;
     v.paused_seconds = totals.paused;
-    v.due_at = reach_instant(c, k, c.rule.target_seconds, until);
+    v.due_at = reach_instant(c, k, c.rule->target_seconds, until);
     if (c.cancelled) {
       v.state = clock_state::cancelled;
     } else if (c.stopped_at) {
