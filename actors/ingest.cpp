@@ -257,16 +257,16 @@ class ingest_loop {
   }
 
   /// Claims entries of `stream` from `cursor` on (XAUTOCLAIM, entries pending at least
-  /// `min_idle`) and hands them on, until done or the in-flight bound is reached. Returns the
-  /// number claimed; `cursor` is `0-0` when the stream is done. On a Redis failure the
-  /// connection is dropped.
+  /// `min_idle`; start with `0-0`) and hands them on, adding their number to `claimed`. Returns
+  /// true once the stream is done (XAUTOCLAIM's cursor came back to `0-0`); false when it stopped
+  /// first, at the in-flight bound (`cursor` says where to go on; it may not have started), at a
+  /// lost lease or at a Redis failure (the connection is dropped).
   /// `lease` (leased only, else empty) fences the claim (fenced_claim_command): if it is lost,
   /// nothing is claimed and `lease_lost_` is set.
-  std::size_t claim_from(const std::string& stream, const std::string& lease, std::string& cursor,
-                         std::chrono::milliseconds min_idle) {
-    std::size_t claimed = 0;
-    do {
-      if (in_flight_ >= settings_.max_in_flight) return claimed;  // the rest at the next round
+  bool claim_from(const std::string& stream, const std::string& lease, std::string& cursor,
+                  std::chrono::milliseconds min_idle, std::size_t& claimed) {
+    while (true) {
+      if (in_flight_ >= settings_.max_in_flight) return false;  // the rest at the next round
       const auto count = std::min(settings_.batch_size, settings_.max_in_flight - in_flight_);
       const auto& group = settings_.streams.group;
       auto reply = connection_->command(
@@ -274,23 +274,23 @@ class ingest_loop {
                         : fenced_claim_command(lease, stream, group, settings_.consumer, min_idle, cursor, count));
       if (!reply) {
         drop_connection(reply.error());
-        return claimed;
+        return false;
       }
       if (is_lease_lost(reply->get())) {
         note_lease_lost(reply->get());
-        return claimed;
+        return false;
       }
       lease_lost_ = false;
       auto decoded = decode_autoclaim(reply->get(), stream);
       if (!decoded) {
         drop_connection(decoded.error());
-        return claimed;
+        return false;
       }
       cursor = decoded->next;
       claimed += decoded->entries.size();
       for (auto& e : decoded->entries) dispatch(std::move(e));
-    } while (cursor != "0-0");
-    return claimed;
+      if (cursor == "0-0") return true;
+    }
   }
 
   /// Leased: claims every entry pending in the streams of partitions just taken over, whoever
@@ -299,8 +299,8 @@ class ingest_loop {
     std::size_t claimed = 0;
     while (!claiming_.empty() && connection_) {
       auto& c = claiming_.front();
-      claimed += claim_from(c.stream, c.lease, c.cursor, std::chrono::milliseconds{0});
-      if (!connection_ || lease_lost_ || c.cursor != "0-0") break;  // Redis failed, lease lost, in-flight bound
+      // Not done: the in-flight bound (maybe before the first claim), a lost lease, Redis failed.
+      if (!claim_from(c.stream, c.lease, c.cursor, std::chrono::milliseconds{0}, claimed)) break;
       streams_.push_back(std::move(c.stream));
       leases_.push_back(std::move(c.lease));
       cursors_.push_back(">");
@@ -329,12 +329,12 @@ class ingest_loop {
     std::size_t claimed = 0;
     for (std::size_t i = 0; i < streams_.size(); ++i) {
       std::string cursor = "0-0";
-      claimed += claim_from(streams_[i], settings_.leased ? leases_[i] : std::string{}, cursor, settings_.claim_idle);
-      if (!connection_ || lease_lost_) return;
-      if (cursor != "0-0") {
-        claim_unfinished_ = true;
-        break;
-      }
+      if (claim_from(streams_[i], settings_.leased ? leases_[i] : std::string{}, cursor, settings_.claim_idle,
+                     claimed))
+        continue;
+      if (!connection_) return;
+      claim_unfinished_ = true;  // the in-flight bound (maybe before the first claim) or a lost lease
+      break;
     }
     if (claimed > 0) {
       spdlog::warn("ingest: claimed {} entries left pending by other consumers for over {} s", claimed,
