@@ -82,11 +82,17 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool ch
   batch.acks = std::move(acks);
   batch.context = context_of(view.attrs);
   batch.recovered = recovered;
-  for (auto& r : view.records) {
+  // The view holds only records not written before; kept in place (moving them one by one into
+  // a growing vector was 5 % of the daemon's CPU), less any id seen twice in this evaluation.
+  batch.records = std::move(view.records);
+  std::size_t kept = 0;
+  for (auto& r : batch.records) {
     if (!st.data.emitted.insert(r.id)) continue;
     stats.record_emitted(labels, r);
-    batch.records.push_back(std::move(r));
+    if (&r != &batch.records[kept]) batch.records[kept] = std::move(r);
+    ++kept;
   }
+  batch.records.resize(kept);
   const bool was_open = st.data.open;
   const bool fcr_was_counted = st.data.fcr_counted;
 
