@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
 #include <string>
 #include <thread>
@@ -420,10 +421,12 @@ double percentile(const std::vector<long long>& sorted, double p) {
 }
 
 /// For every notification due in [from, to]: written (its entry ID's milliseconds) minus due
-/// (`at`, whole seconds), in milliseconds.
+/// (`at`, whole seconds), in milliseconds. Also the most notifications due at one instant (due
+/// times are whole seconds, so each second's deadlines fire together) and the least lag.
 json lag(const lag_args& a) {
   auto c = connect(a.port);
   std::vector<long long> lags;
+  std::map<long long, std::uint64_t> due_at;
   std::string cursor = "-";
   std::uint64_t seen = 0, before_due = 0;
   for (;;) {
@@ -445,13 +448,18 @@ json lag(const lag_args& a) {
         if (due_ms < a.from_ms || (a.to_ms > 0 && due_ms > a.to_ms)) continue;
         if (written_ms < due_ms) ++before_due;
         lags.push_back(written_ms - due_ms);
+        ++due_at[due_ms];
       }
     }
     cursor = "(" + std::string{list->element[list->elements - 1]->element[0]->str};
   }
   std::sort(lags.begin(), lags.end());
+  std::uint64_t most_at_once = 0;
+  for (const auto& [due, count] : due_at) most_at_once = std::max(most_at_once, count);
   return {{"notifications", seen},
           {"counted", lags.size()},
+          {"most_due_at_once", most_at_once},
+          {"min_ms", lags.empty() ? 0.0 : static_cast<double>(lags.front())},
           {"written_before_due", before_due},
           {"p50_ms", percentile(lags, 50)},
           {"p99_ms", percentile(lags, 99)},
