@@ -13,6 +13,7 @@
 //   log has surveys; the score shares are typical of contact centres).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <random>
@@ -32,6 +33,13 @@ class event_generator {
   /// The next event, stamped `now` (UTC, to the second), as stream fields. A case advances one
   /// step each time it is picked, so it moves about every open_cases / rate seconds.
   entry_fields next(std::chrono::system_clock::time_point now);
+
+  /// Changes how many cases are open at once from now on: more are created until there are
+  /// that many; with fewer, cases are only advanced until enough of them have finished.
+  void set_open_cases(std::size_t open_cases) noexcept { open_cases_ = std::max<std::size_t>(open_cases, 1); }
+
+  /// Cases open now.
+  std::size_t open_now() const noexcept { return open_.size(); }
 
   /// Cases created so far.
   std::uint64_t cases_created() const noexcept { return created_; }

@@ -263,6 +263,7 @@ struct feed_args {
   std::uint64_t seed = 3;
   double seconds = 20;
   std::size_t window = 256;
+  double case_seconds = 0;  ///< >0: keep the open cases at this many seconds of the rate reached
 };
 
 /// Closed loop: generated events stamped with the wall clock as they are written (as `slawatch
@@ -270,6 +271,9 @@ struct feed_args {
 /// group. The daemon is never idle and never far behind, so deadlines fall due while it ingests
 /// (their timers fire as they do live): the rate it reaches is the most it sustains with these
 /// rules. Counts from the group's appearance; also reports notifications written per event.
+/// With `case_seconds`, the open cases follow the rate (as `slawatch generate --rate R --cases
+/// case_seconds*R` would have them): from the first second on, twice a second they are set to
+/// case_seconds times the rate reached so far.
 json feed(const feed_args& a) {
   auto c = connect(a.port);
   slawatch::actors::event_generator generator{a.seed, a.cases};
@@ -289,7 +293,12 @@ json feed(const feed_args& a) {
   const auto end = start + std::chrono::duration<double>(a.seconds);
   std::uint64_t written = 0, acked = 0;
   std::vector<redis_command> batch;
+  auto next_resize = start + std::chrono::seconds{1};
   while (steady::now() < end) {
+    if (a.case_seconds > 0 && steady::now() >= next_resize) {
+      generator.set_open_cases(static_cast<std::size_t>(a.case_seconds * static_cast<double>(acked) / seconds_since(start)));
+      next_resize += std::chrono::milliseconds{500};
+    }
     const auto info = read_group(c, a.stream, a.group);
     if (info.entries_read >= 0 && info.pending >= 0)
       acked = static_cast<std::uint64_t>(info.entries_read - info.pending) - acked_before;
@@ -321,6 +330,7 @@ json feed(const feed_args& a) {
           {"seconds", secs},
           {"rate", static_cast<double>(acked) / secs},
           {"notifications", notified},
+          {"cases", generator.cases_created()},
           {"notifications_per_event", acked == 0 ? 0.0 : static_cast<double>(notified) / static_cast<double>(acked)}};
 }
 
@@ -507,6 +517,7 @@ int main(int argc, char** argv) {
   feed_cmd->add_option("--seconds", fa.seconds)->capture_default_str();
   feed_cmd->add_option("--window", fa.window, "Events written and not yet acknowledged, at most")
       ->capture_default_str();
+  feed_cmd->add_option("--case-seconds", fa.case_seconds, "Open cases: this many seconds of the rate reached");
 
   actors_args aa;
   auto* actors_cmd = app.add_subcommand("actors", "RSS of N idle CAF actors");

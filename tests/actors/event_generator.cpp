@@ -57,3 +57,16 @@ TEST_CASE("every generated event decodes, with contract case ids and no duplicat
   // Most cases that were created got as far as being resolved in 5000 steps over 50 open cases.
   CHECK(types["case.resolved"] > types["case.created"] / 2);
 }
+
+TEST_CASE("the open case count can change while generating", "[event_generator]") {
+  event_generator gen{5, 10};
+  for (int i = 0; i < 200; ++i) gen.next(t0 + std::chrono::seconds{i});
+  CHECK(gen.open_now() <= 10);
+  gen.set_open_cases(100);
+  for (int i = 200; i < 2000 && gen.open_now() < 50; ++i) gen.next(t0 + std::chrono::seconds{i});
+  CHECK(gen.open_now() >= 50);
+  CHECK(gen.open_now() <= 100);
+  gen.set_open_cases(5);
+  for (int i = 2000; i < 20000 && gen.open_now() > 5; ++i) gen.next(t0 + std::chrono::seconds{i});
+  CHECK(gen.open_now() <= 5);
+}
