@@ -16,13 +16,12 @@ namespace {
 
 using case_actor_ptr = caf::stateful_actor<case_state>*;
 
-std::optional<int> int_attribute(const rules::attributes& attrs, const char* name) {
-  auto it = attrs.find(name);
-  if (it == attrs.end()) return std::nullopt;
+std::optional<int> int_attribute(const rules::event_attributes& attrs, const char* name) {
+  const auto text = attrs.get(name);
+  if (!text) return std::nullopt;
   int value = 0;
-  const auto& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
   return value;
 }
 
@@ -148,33 +147,26 @@ void gauge_share::attach(std::shared_ptr<metrics> stats) {
   stats_->add_case_actors(1);
 }
 
+template <class Find>
+void gauge_share::move_count(held_gauge& held, std::optional<std::uint64_t> labels_hash, Find find) {
+  if (held.gauge && labels_hash && held.labels_hash == *labels_hash) return;
+  prometheus::Gauge* now = labels_hash ? &find() : nullptr;
+  if (held.gauge == now) return;
+  if (held.gauge) held.gauge->Decrement();
+  if (now) now->Increment();
+  held = held_gauge{now, labels_hash.value_or(0)};
+}
+
 void gauge_share::set_open(const std::optional<case_labels>& labels) {
-  if (open_ && labels && open_->priority == labels->priority && open_->status == labels->status) return;
-  if (open_) {
-    case_labels held;
-    held.priority = open_->priority;
-    held.status = open_->status;
-    stats_->add_open_case(held, -1);
-    open_.reset();
-  }
-  if (labels) {
-    stats_->add_open_case(*labels, 1);
-    open_ = open_labels{labels->priority, labels->status};
-  }
+  std::optional<std::uint64_t> hash;
+  if (labels) hash = rules::fnv1a_64(labels->priority + '\0' + labels->status);
+  move_count(open_, hash, [&]() -> prometheus::Gauge& { return stats_->open_cases(*labels); });
 }
 
 void gauge_share::set_at_risk(const std::optional<case_labels>& labels) {
-  if (at_risk_ && labels && *at_risk_ == labels->priority) return;
-  if (at_risk_) {
-    case_labels held;
-    held.priority = *at_risk_;
-    stats_->add_at_risk_case(held, -1);
-    at_risk_.reset();
-  }
-  if (labels) {
-    stats_->add_at_risk_case(*labels, 1);
-    at_risk_ = labels->priority;
-  }
+  std::optional<std::uint64_t> hash;
+  if (labels) hash = rules::fnv1a_64(labels->priority);
+  move_count(at_risk_, hash, [&]() -> prometheus::Gauge& { return stats_->at_risk_cases(*labels); });
 }
 
 case_summary summarize(const rules::case_view& view) {

@@ -66,7 +66,7 @@ result map_freshdesk(const mapping_settings& s, const json& payload, const webho
     if (const auto theirs = text_of(at_path(*fields, "ticket_status")); !theirs.empty()) {
       auto ours = status();
       if (!ours) return result::failure(ours.error());
-      e.attrs["status"] = *ours;
+      e.attrs.set("status", *ours);
     }
     if (auto err = set_priority(s, text_of(at_path(*fields, "ticket_priority")), e)) return result::failure(*err);
     set_channel(s, text_of(at_path(*fields, "ticket_source")), e);
@@ -111,7 +111,7 @@ result map_freshdesk(const mapping_settings& s, const json& payload, const webho
     auto csat = lookup(s.ratings, rating);
     if (!csat) return fail("unmapped_rating", "rating '" + rating + "' is not in the platform's ratings map");
     auto e = make_event(rules::event_type::csat_received, *case_id, ts);
-    e.attrs["csat"] = *csat;
+    e.attrs.set("csat", *csat);
     events.push_back(std::move(e));
   } else {
     return fail("unknown_event", "`event` is '" + event +

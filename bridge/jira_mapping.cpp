@@ -23,7 +23,7 @@ result map_jira(const mapping_settings& s, const json& payload, const webhook& i
     if (const auto status = text_of(at_path(*issue, "fields.status.name")); !status.empty()) {
       auto ours = map_status(s, status);
       if (!ours) return result::failure(ours.error());
-      e.attrs["status"] = *ours;
+      e.attrs.set("status", *ours);
     }
     if (auto err = set_priority(s, text_of(at_path(*issue, "fields.priority.name")), e)) return result::failure(*err);
     set_attr(e, "assignee", text_of(at_path(*issue, "fields.assignee.accountId")));
@@ -52,7 +52,7 @@ result map_jira(const mapping_settings& s, const json& payload, const webhook& i
         const auto account = text_of(at_path(item, "to"));
         if (account.empty()) continue;
         auto e = make_event(rules::event_type::case_assigned, *case_id, ts);
-        e.attrs["assignee"] = account;
+        e.attrs.set("assignee", account);
         events.push_back(std::move(e));
       } else if (field == "priority") {
         auto e = make_event(rules::event_type::case_updated, *case_id, ts);

@@ -71,7 +71,7 @@ rules::event status_event(const std::string& now_status, const std::optional<std
     e.type = rules::event_type::case_reopened;
   else
     e.type = rules::event_type::case_status_changed;
-  e.attrs["status"] = now_status;
+  e.attrs.set("status", now_status);
   return e;
 }
 
@@ -86,23 +86,23 @@ std::optional<mapping_error> set_priority(const mapping_settings& s, const std::
   if (theirs.empty()) return std::nullopt;
   auto ours = lookup(s.priorities, theirs);
   if (!ours) return mapping_error{"unmapped_priority", "priority '" + theirs + "' is not in the platform's priorities map"};
-  e.attrs["priority"] = *ours;
+  e.attrs.set("priority", *ours);
   return std::nullopt;
 }
 
 void set_channel(const mapping_settings& s, const std::string& theirs, rules::event& e) {
   if (theirs.empty()) return;
-  if (auto ours = lookup(s.channels, theirs)) e.attrs["channel"] = *ours;
+  if (auto ours = lookup(s.channels, theirs)) e.attrs.set("channel", *ours);
 }
 
 void set_team(const mapping_settings& s, const std::string& theirs, rules::event& e) {
   if (theirs.empty()) return;
   auto ours = lookup(s.teams, theirs);
-  e.attrs["team"] = ours ? *ours : theirs;
+  e.attrs.set("team", ours ? *ours : theirs);
 }
 
 void set_attr(rules::event& e, const std::string& name, const std::string& value) {
-  if (!value.empty()) e.attrs[name] = value;
+  if (!value.empty()) e.attrs.set(name, value);
 }
 
 rules::event make_event(rules::event_type type, const std::string& case_id, rules::instant ts) {

@@ -42,7 +42,7 @@ result map_servicenow(const mapping_settings& s, const json& payload, const webh
   std::vector<rules::event> events;
   if (operation == "insert") {
     auto e = make_event(rules::event_type::case_created, *case_id, *ts);
-    e.attrs["status"] = *status;
+    e.attrs.set("status", *status);
     if (auto err = set_priority(s, field("priority"), e)) return result::failure(*err);
     set_channel(s, field("contact_type"), e);
     set_team(s, field("assignment_group"), e);

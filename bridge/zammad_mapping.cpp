@@ -46,13 +46,13 @@ result map_zammad(const mapping_settings& s, const json& payload, const webhook&
     const auto created = rules::parse_iso8601(text_of(at_path(*ticket, "created_at")));
     if (!created) return fail("bad_timestamp", "`ticket.created_at` is missing or not ISO 8601");
     auto e = make_event(rules::event_type::case_created, *case_id, *created);
-    e.attrs["status"] = *ours;
+    e.attrs.set("status", *ours);
     if (auto err = add_ticket_attributes(e)) return result::failure(*err);
     set_channel(s, name_of(*ticket, "create_article_type"), e);
     events.push_back(std::move(e));
     if (owned) {
       auto a = make_event(rules::event_type::case_assigned, *case_id, *created);
-      a.attrs["assignee"] = owner;
+      a.attrs.set("assignee", owner);
       events.push_back(std::move(a));
     }
   } else {
@@ -79,7 +79,7 @@ result map_zammad(const mapping_settings& s, const json& payload, const webhook&
     events.push_back(std::move(e));
     if (owned) {
       auto a = make_event(rules::event_type::case_assigned, *case_id, *updated);
-      a.attrs["assignee"] = owner;
+      a.attrs.set("assignee", owner);
       events.push_back(std::move(a));
     }
   }

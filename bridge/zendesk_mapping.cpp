@@ -40,7 +40,7 @@ result map_zendesk(const mapping_settings& s, const json& payload, const webhook
     if (!status.empty()) {
       auto ours = map_status(s, status);
       if (!ours) return result::failure(ours.error());
-      e.attrs["status"] = *ours;
+      e.attrs.set("status", *ours);
     }
     if (auto err = set_priority(s, text_of(at_path(*detail, "priority")), e)) return result::failure(*err);
     set_channel(s, text_of(at_path(*detail, "via.channel")), e);
@@ -73,7 +73,7 @@ result map_zendesk(const mapping_settings& s, const json& payload, const webhook
     if (current.empty()) return mapping_result{{}, "unassigned"};
     auto e = make_event(rules::event_type::case_assigned, *case_id, *ts);
     if (what == "agent_assignment_changed")
-      e.attrs["assignee"] = current;
+      e.attrs.set("assignee", current);
     else
       set_team(s, current, e);
     return finish(std::move(e));
@@ -98,7 +98,7 @@ result map_zendesk(const mapping_settings& s, const json& payload, const webhook
     const auto value = text_of(at_path(*change, "current"));
     if (value.empty()) return mapping_result{{}, "custom field cleared"};
     auto e = make_event(rules::event_type::case_updated, *case_id, *ts);
-    e.attrs[*attribute] = value;
+    e.attrs.set(*attribute, value);
     return finish(std::move(e));
   }
   return mapping_result{{}, "ticket event not used for SLAs"};

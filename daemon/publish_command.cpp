@@ -41,8 +41,8 @@ actors::redis_command xadd_of(const std::string& stream, const rules::event& e) 
     cmd.push_back(e.event_id);
   }
   for (const auto& [name, value] : e.attrs) {
-    cmd.push_back(name);
-    cmd.push_back(value);
+    cmd.emplace_back(name);
+    cmd.emplace_back(value);
   }
   return cmd;
 }

@@ -138,6 +138,7 @@ expected<event, decode_error> decode_fields(const field_list& fields) {
   const std::string* case_id = nullptr;
   const std::string* ts_text = nullptr;
   event decoded;
+  attributes attrs;
   for (const auto& [name, value] : fields) {
     if (name.empty() || !is_printable_ascii(name)) {
       return expected<event, decode_error>::failure(
@@ -152,11 +153,11 @@ expected<event, decode_error> decode_fields(const field_list& fields) {
     } else if (name == "event_id") {
       decoded.event_id = value;
     } else if (!is_personal_attribute(name) && !value.empty()) {
-      decoded.attrs[name] = value;
+      attrs[name] = value;
     } else {
       // Personal data is dropped here, before anything can store or log it; an empty value
       // means the attribute is absent, like JSON null.
-      decoded.attrs.erase(name);
+      attrs.erase(name);
     }
   }
 
@@ -192,14 +193,15 @@ expected<event, decode_error> decode_fields(const field_list& fields) {
         error_of("bad_value", "`event_id` must be at most 256 printable ASCII characters"));
   }
 
-  for (auto& [name, value] : decoded.attrs) {
+  for (auto& [name, value] : attrs) {
     if (auto problem = normalise_attribute(name, value)) {
       return result::failure(error_of("bad_value", *problem));
     }
   }
-  if (decoded.type == event_type::csat_received && decoded.attrs.count("csat") == 0) {
+  if (decoded.type == event_type::csat_received && attrs.count("csat") == 0) {
     return result::failure(error_of("missing_field", "`csat.received` needs field `csat`"));
   }
+  decoded.attrs = attrs;
   return decoded;
 }
 

@@ -100,6 +100,9 @@ struct clock_instance {
   }
 };
 
+/// An integer attribute (`csat`, `nps`, `level`) as std::atoi reads its text.
+int attribute_int(std::string_view text) { return std::atoi(std::string(text).c_str()); }
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -487,12 +490,12 @@ class case_fold {
   void merge_attributes(const event& e, instant at) {
     for (const auto& [name, value] : e.attrs) {
       if (name == "csat" || name == "nps" || name == "level" || name == "reason") continue;
-      std::string v = name == "status" ? lower(value) : value;
-      auto it = view_.attrs.find(name);
+      std::string v = name == "status" ? lower(std::string(value)) : std::string(value);
+      auto it = view_.attrs.find(std::string(name));
       if (it != view_.attrs.end() && it->second == v) continue;
       if (opened_ && name == "assignee") audit(at, "owner_changed", "case", 1, "");
       if (opened_ && name == "team") audit(at, "team_changed", "case", 1, "team " + v);
-      view_.attrs[name] = v;
+      view_.attrs[std::string(name)] = v;
       if (name == "status") view_.status = v;
     }
   }
@@ -559,16 +562,16 @@ class case_fold {
         close(t);
         break;
       case event_type::csat_received: {
-        if (auto it = e.attrs.find("csat"); it != e.attrs.end()) view_.csat = std::atoi(it->second.c_str());
-        if (auto it = e.attrs.find("nps"); it != e.attrs.end()) view_.nps = std::atoi(it->second.c_str());
+        if (auto csat = e.attrs.get("csat")) view_.csat = attribute_int(*csat);
+        if (auto nps = e.attrs.get("nps")) view_.nps = attribute_int(*nps);
         audit(t, "csat", "case", 1, view_.csat ? "score " + std::to_string(*view_.csat) : "");
         break;
       }
       case event_type::case_escalated: {
         int level = 1;
-        if (auto it = e.attrs.find("level"); it != e.attrs.end()) level = std::max(1, std::atoi(it->second.c_str()));
+        if (auto text = e.attrs.get("level")) level = std::max(1, attribute_int(*text));
         std::string reason = "manual";
-        if (auto it = e.attrs.find("reason"); it != e.attrs.end()) reason = it->second;
+        if (auto text = e.attrs.get("reason")) reason = std::string(*text);
         const std::string key = e.event_id.empty() ? format_iso8601(t) : e.event_id;
         escalate(t, "manual", key, level, reason);
         break;

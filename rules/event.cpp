@@ -70,7 +70,7 @@ std::optional<event_type> parse_event_type(std::string_view text) {
 }
 
 bool applies_before(const event& a, const event& b) {
-  // Attributes last: std::map compares lexicographically by (name, value) pairs, so two events
+  // Attributes last, lexicographically by (name, value) pairs (as std::map compares), so two events
   // that differ only in their attributes still have a fixed order.
   return std::tie(a.ts, a.event_id, a.type, a.attrs) < std::tie(b.ts, b.event_id, b.type, b.attrs);
 }

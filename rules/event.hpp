@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "rules/event_attributes.hpp"
 #include "rules/match.hpp"
 #include "rules/time.hpp"
 
@@ -35,7 +36,7 @@ struct event {
   std::string case_id;
   instant ts;
   std::string event_id;  ///< empty when the source gave none
-  attributes attrs;
+  event_attributes attrs;
 };
 
 /// The order the engine applies events in: by `ts`, then `event_id`, then type, then attributes.
