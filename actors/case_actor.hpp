@@ -45,7 +45,9 @@ std::vector<rules::record> reload_audit(const rules::case_events& events, const 
                                         const rules::rule_set& new_rules, rules::instant at);
 
 /// A case actor's share of the case gauges (open, at risk, live actors). Given back when the
-/// actor's state is destroyed, however the actor ends. Not copyable.
+/// actor's state is destroyed, however the actor ends. Holds the gauges it counts in (a label
+/// set is one gauge, so a pointer is 8 bytes where the label strings were over 100 in every open
+/// case). Not copyable.
 class gauge_share {
  public:
   gauge_share() = default;
@@ -61,14 +63,18 @@ class gauge_share {
   void set_at_risk(const std::optional<case_labels>& labels);
 
  private:
-  // Only the labels the two gauges use (case_labels has five strings; every open case holds this).
-  struct open_labels {
-    std::string priority;
-    std::string status;
+  /// One gauge the case counts in, and a hash of its labels: unchanged labels (nearly every
+  /// evaluation) are seen without asking the family for the gauge (a mutex and a lookup).
+  struct held_gauge {
+    prometheus::Gauge* gauge = nullptr;
+    std::uint64_t labels_hash = 0;
   };
+  /// Moves the case's count from the held gauge to the one `find` gives (none: counted nowhere).
+  template <class Find>
+  void move_count(held_gauge& held, std::optional<std::uint64_t> labels_hash, Find find);
   std::shared_ptr<metrics> stats_;
-  std::optional<open_labels> open_;
-  std::optional<std::string> at_risk_;  ///< priority
+  held_gauge open_;     ///< slawatch_open_cases (priority, status)
+  held_gauge at_risk_;  ///< slawatch_at_risk_cases (priority)
 };
 
 struct case_state {

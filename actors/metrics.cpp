@@ -225,12 +225,12 @@ void metrics::record_emitted(const case_labels& labels, const rules::record& r) 
   }
 }
 
-void metrics::add_open_case(const case_labels& labels, double delta) {
-  open_cases_.Add({{"priority", labels.priority}, {"status", labels.status}}).Increment(delta);
+prometheus::Gauge& metrics::open_cases(const case_labels& labels) {
+  return open_cases_.Add({{"priority", labels.priority}, {"status", labels.status}});
 }
 
-void metrics::add_at_risk_case(const case_labels& labels, double delta) {
-  at_risk_cases_.Add({{"priority", labels.priority}}).Increment(delta);
+prometheus::Gauge& metrics::at_risk_cases(const case_labels& labels) {
+  return at_risk_cases_.Add({{"priority", labels.priority}});
 }
 
 void metrics::csat_response(int score) {

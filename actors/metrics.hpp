@@ -116,8 +116,11 @@ class metrics {
   /// Counts a record produced by a case: outcomes (counter and histograms), notifications.
   void record_emitted(const case_labels& labels, const rules::record& r);
 
-  void add_open_case(const case_labels& labels, double delta);
-  void add_at_risk_case(const case_labels& labels, double delta);
+  /// The slawatch_open_cases gauge of these labels (priority, status). The reference stays valid
+  /// as long as this object: a case keeps the one it counts in.
+  prometheus::Gauge& open_cases(const case_labels& labels);
+  /// The slawatch_at_risk_cases gauge of these labels (priority); valid as long as this object.
+  prometheus::Gauge& at_risk_cases(const case_labels& labels);
   void csat_response(int score);
   void nps_response(int score);
   void first_contact_resolution();

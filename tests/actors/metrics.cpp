@@ -81,7 +81,7 @@ TEST_CASE("outcomes, notifications and surveys show up in the exposition", "[met
   m.record_emitted(labels, breach);
   m.csat_response(5);
   m.nps_response(3);
-  m.add_open_case(labels, 1);
+  m.open_cases(labels).Increment();
   const auto text = exposition(m);
   CHECK(text.find("slawatch_build_info{version=\"1.2.3\"} 1") != std::string::npos);
   CHECK(text.find("slawatch_rules_info{version=\"v7\"} 1") != std::string::npos);
