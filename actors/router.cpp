@@ -20,8 +20,42 @@ caf::actor spawn_case(router_ptr self, case_archive start) {
   // (perf: detach_impl + actor_addr::compare, 9 % of the daemon's CPU at 20 k open cases).
   auto actor = self->spawn<caf::monitored>(case_actor, std::move(start), self->state.deps,
                                            caf::actor_cast<caf::actor>(self));
-  self->state.live.emplace(id, actor);
+  self->state.live.emplace(id, live_case{actor, {}});
   return actor;
+}
+
+const std::string* intern(router_ptr self, const std::string& text) {
+  return &*self->state.worklist_texts.insert(text).first;
+}
+
+/// The worklist entry of a summary: its texts interned.
+worklist_entry entry_of(router_ptr self, const case_summary& s) {
+  worklist_entry e;
+  e.policy = intern(self, s.policy);
+  e.status = intern(self, s.status);
+  e.priority = intern(self, s.priority);
+  e.team = intern(self, s.team);
+  e.next_due_clock = intern(self, s.next_due_clock);
+  e.next_due = s.next_due;
+  e.open = s.open;
+  e.at_risk = s.at_risk;
+  e.breached = s.breached;
+  return e;
+}
+
+case_summary summary_of(const std::string& case_id, const worklist_entry& e) {
+  case_summary s;
+  s.case_id = case_id;
+  s.policy = *e.policy;
+  s.status = *e.status;
+  s.priority = *e.priority;
+  s.team = *e.team;
+  s.next_due_clock = *e.next_due_clock;
+  s.next_due = e.next_due;
+  s.open = e.open;
+  s.at_risk = e.at_risk;
+  s.breached = e.breached;
+  return s;
 }
 
 /// Answers the detail requests that waited for a stopping case's history.
@@ -37,30 +71,33 @@ void answer_waiting(router_ptr self, const case_archive& archive, bool live) {
 
 }  // namespace
 
-worklist_reply select_worklist(const std::unordered_map<std::string, case_summary>& summaries,
-                               const worklist_query& query) {
+worklist_reply select_worklist(const std::unordered_map<std::string, live_case>& live, const worklist_query& query) {
+  using listed = std::pair<const std::string*, const worklist_entry*>;  // case id, entry
   worklist_reply reply;
-  std::vector<const case_summary*> matching;
-  for (const auto& [id, s] : summaries) {
-    if (!s.open) continue;
+  std::vector<listed> matching;
+  for (const auto& [id, c] : live) {
+    const auto& e = c.worklist;
+    if (!e.open) continue;
     ++reply.open;
-    if (query.at_risk_only && !s.at_risk) continue;
-    if (!query.team.empty() && s.team != query.team) continue;
-    if (!query.priority.empty() && s.priority != query.priority) continue;
-    matching.push_back(&s);
+    if (query.at_risk_only && !e.at_risk) continue;
+    if (!query.team.empty() && *e.team != query.team) continue;
+    if (!query.priority.empty() && *e.priority != query.priority) continue;
+    matching.emplace_back(&id, &e);
   }
   reply.matched = matching.size();
-  const auto earlier = [](const case_summary* a, const case_summary* b) {
-    if (a->next_due != b->next_due) {
-      if (!a->next_due || !b->next_due) return a->next_due.has_value();  // no due time: last
-      return *a->next_due < *b->next_due;
+  const auto earlier = [](const listed& a, const listed& b) {
+    const auto& a_due = a.second->next_due;
+    const auto& b_due = b.second->next_due;
+    if (a_due != b_due) {
+      if (!a_due || !b_due) return a_due.has_value();  // no due time: last
+      return *a_due < *b_due;
     }
-    return a->case_id < b->case_id;
+    return *a.first < *b.first;
   };
   const auto kept = std::min(query.limit, matching.size());
   std::partial_sort(matching.begin(), matching.begin() + static_cast<std::ptrdiff_t>(kept), matching.end(), earlier);
   reply.cases.reserve(kept);
-  for (std::size_t i = 0; i < kept; ++i) reply.cases.push_back(*matching[i]);
+  for (std::size_t i = 0; i < kept; ++i) reply.cases.push_back(summary_of(*matching[i].first, *matching[i].second));
   return reply;
 }
 
@@ -72,10 +109,9 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
     if (msg.reason == caf::exit_reason::normal) return;  // a retired case actor
     auto& live = self->state.live;
     for (auto it = live.begin(); it != live.end(); ++it) {
-      if (it->second.address() != msg.source) continue;
+      if (it->second.actor.address() != msg.source) continue;
       // Its unacknowledged entries stay pending in Redis; the next event respawns the case.
       spdlog::error("case {}: actor failed: {}", it->first, to_string(msg.reason));
-      self->state.summaries.erase(it->first);
       live.erase(it);
       return;
     }
@@ -83,7 +119,7 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
   self->set_exit_handler([=](caf::exit_msg& msg) {
     if (msg.reason == caf::exit_reason::normal) return;
     // The router ends, and its case actors with it (they are not linked to it).
-    for (const auto& [id, actor] : self->state.live) self->send_exit(actor, msg.reason);
+    for (const auto& [id, c] : self->state.live) self->send_exit(c.actor, msg.reason);
     self->quit(msg.reason);
   });
   self->delayed_send(self, closed_sweep_interval, sweep_atom::value);
@@ -92,7 +128,7 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
         auto& st = self->state;
         const auto& id = msg.event.case_id;
         if (auto it = st.live.find(id); it != st.live.end()) {
-          self->send(it->second, std::move(msg));
+          self->send(it->second.actor, std::move(msg));
           return;
         }
         if (auto it = st.retiring.find(id); it != st.retiring.end()) {
@@ -111,8 +147,8 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
       [=](closed_atom, const std::string& case_id) {
         auto& st = self->state;
         auto it = st.live.find(case_id);
-        if (it == st.live.end() || it->second.address() != self->current_sender()) return;
-        self->send(it->second, stop_atom::value);
+        if (it == st.live.end() || it->second.actor.address() != self->current_sender()) return;
+        self->send(it->second.actor, stop_atom::value);
         st.live.erase(it);
         st.retiring.emplace(case_id, std::vector<case_event_msg>{});
       },
@@ -132,7 +168,6 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
           return;
         }
         answer_waiting(self, msg.archive, false);
-        st.summaries.erase(id);
         st.closed[id] = router_state::archived{std::move(msg.archive),
                                                st.deps->now() + st.closed_retention};
       },
@@ -153,7 +188,7 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
       [=](restored_atom) { return static_cast<std::uint64_t>(self->state.live.size()); },
       [=](persist_atom) {
         auto& st = self->state;
-        for (const auto& [id, actor] : st.live) self->send(actor, persist_atom::value);
+        for (const auto& [id, c] : st.live) self->send(c.actor, persist_atom::value);
         for (const auto& [id, kept] : st.closed) {
           auto bytes = encode_snapshot(kept.archive);
           if (!bytes) continue;
@@ -173,17 +208,14 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
       [=](case_summary& summary) {
         auto& st = self->state;
         auto it = st.live.find(summary.case_id);
-        if (it == st.live.end() || it->second.address() != self->current_sender()) return;
-        if (summary.open)
-          st.summaries[summary.case_id] = std::move(summary);
-        else
-          st.summaries.erase(summary.case_id);
+        if (it == st.live.end() || it->second.actor.address() != self->current_sender()) return;
+        it->second.worklist = summary.open ? entry_of(self, summary) : worklist_entry{};
       },
       [=](case_atom, const std::string& case_id) -> caf::result<case_detail> {
         auto& st = self->state;
         if (auto it = st.live.find(case_id); it != st.live.end()) {
           auto promise = self->make_response_promise();
-          promise.delegate(it->second, case_atom::value, case_id);
+          promise.delegate(it->second.actor, case_atom::value, case_id);
           return promise;
         }
         if (st.retiring.count(case_id) != 0) {
@@ -196,14 +228,14 @@ caf::behavior router_actor(router_ptr self, std::shared_ptr<const case_actor_dep
                            std::chrono::floor<std::chrono::seconds>(st.deps->now()), false);
         return case_detail{};
       },
-      [=](const worklist_query& query) { return select_worklist(self->state.summaries, query); },
+      [=](const worklist_query& query) { return select_worklist(self->state.live, query); },
       [=](rules_changed_msg& msg) -> std::uint64_t {
         auto& st = self->state;
         auto deps = std::make_shared<case_actor_deps>(*st.deps);
         deps->rules = msg.rules;
         st.deps = std::move(deps);
         msg.deps = st.deps;
-        for (const auto& [id, actor] : st.live) self->send(actor, msg);
+        for (const auto& [id, c] : st.live) self->send(c.actor, msg);
         return st.live.size();
       },
   };

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -19,10 +20,35 @@
 
 namespace slawatch::actors {
 
+/// What the worklist keeps of a live case's last summary: the texts point into the router's
+/// `worklist_texts` (policies, statuses, priorities, teams and clock names repeat across cases;
+/// the summary's six strings cost over 200 bytes in every open case).
+struct worklist_entry {
+  const std::string* policy = nullptr;
+  const std::string* status = nullptr;
+  const std::string* priority = nullptr;
+  const std::string* team = nullptr;
+  const std::string* next_due_clock = nullptr;
+  std::optional<rules::instant> next_due;
+  bool open = false;  ///< on the worklist (false too before the first summary)
+  bool at_risk = false;
+  bool breached = false;
+};
+
+/// A case whose actor runs, and what the worklist shows of it.
+struct live_case {
+  caf::actor actor;
+  worklist_entry worklist;
+};
+
 struct router_state {
   std::shared_ptr<const case_actor_deps> deps;
   std::chrono::seconds closed_retention{0};
-  std::unordered_map<std::string, caf::actor> live;
+  /// Open cases (and closed ones still handling events), by case id.
+  std::unordered_map<std::string, live_case> live;
+  /// Each text a worklist entry has held, once. Kept for the router's life: these are labels of
+  /// few distinct values (a producer sending a new team with every event would grow it).
+  std::unordered_set<std::string> worklist_texts;
   /// Cases whose actor was asked to stop; events arriving meanwhile wait here.
   std::unordered_map<std::string, std::vector<case_event_msg>> retiring;
   struct archived {
@@ -31,8 +57,6 @@ struct router_state {
   };
   /// Closed cases, kept `closed_retention` after their actor ended.
   std::unordered_map<std::string, archived> closed;
-  /// Summaries of open cases, as their actors last reported them (the worklist).
-  std::unordered_map<std::string, case_summary> summaries;
   /// Detail requests for cases whose actor is stopping: answered when its history comes back.
   std::unordered_map<std::string, std::vector<caf::response_promise>> detail_waiting;
   static inline const char* name = "slawatch.router";
@@ -41,10 +65,9 @@ struct router_state {
 /// How often closed cases past their retention are forgotten.
 inline constexpr std::chrono::seconds closed_sweep_interval{60};
 
-/// Open cases of `summaries` that pass `query`, earliest due first (then by id), at most
+/// Open cases of `live` that pass `query`, earliest due first (then by id), at most
 /// `query.limit` of them.
-worklist_reply select_worklist(const std::unordered_map<std::string, case_summary>& summaries,
-                               const worklist_query& query);
+worklist_reply select_worklist(const std::unordered_map<std::string, live_case>& live, const worklist_query& query);
 
 /// Handles `case_event_msg` (route, spawning as needed), `closed_atom, case_id` (from a case
 /// actor: stop it), `retired_msg` (keep its history, or respawn it if events are waiting or the

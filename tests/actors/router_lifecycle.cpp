@@ -85,7 +85,7 @@ struct router_fixture {
     auto* r = dynamic_cast<caf::stateful_actor<router_state>*>(caf::actor_cast<caf::abstract_actor*>(router));
     REQUIRE(r != nullptr);
     auto it = r->state.live.find(case_id);
-    return it == r->state.live.end() ? caf::actor{} : it->second;
+    return it == r->state.live.end() ? caf::actor{} : it->second.actor;
   }
 };
 
