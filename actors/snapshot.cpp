@@ -93,7 +93,8 @@ rules::expected<case_archive, std::string> decode_snapshot(std::string_view byte
     const auto line = bytes.substr(pos, end - pos);
     pos = end + 1;
     ++line_number;
-    const auto where = "snapshot line " + std::to_string(line_number) + ": ";
+    // Only for errors: a snapshot has a line per event and per record written.
+    const auto where = [line_number] { return "snapshot line " + std::to_string(line_number) + ": "; };
     if (line_number == 1) {
       if (line.substr(0, magic.size()) != magic) return result::failure("not a slawatch snapshot");
       const auto version = line.substr(magic.size());
@@ -105,39 +106,39 @@ rules::expected<case_archive, std::string> decode_snapshot(std::string_view byte
     }
     const auto [tag, rest] = split_tab(line);
     if (tag == "e") {
-      if (!have_case) return result::failure(where + "event before the case id");
+      if (!have_case) return result::failure(where() + "event before the case id");
       auto e = rules::decode_event_json(rest);
       if (!e)
-        return result::failure(where + "bad event: " + e.error().reason + ": " + e.error().detail);
-      if (e->case_id != out.case_id) return result::failure(where + "event of another case");
+        return result::failure(where() + "bad event: " + e.error().reason + ": " + e.error().detail);
+      if (e->case_id != out.case_id) return result::failure(where() + "event of another case");
       out.events.add(std::move(*e));
     } else if (tag == "h" && !version_1) {
       const auto hash = parse_hash(rest);
-      if (!hash) return result::failure(where + "bad record hash");
+      if (!hash) return result::failure(where() + "bad record hash");
       out.emitted.insert_hash(*hash);
     } else if (tag == "r" && version_1) {
-      if (!have_case || rest.empty()) return result::failure(where + "bad record id");
+      if (!have_case || rest.empty()) return result::failure(where() + "bad record id");
       out.emitted.insert(out.case_id + ":" + std::string{rest});
     } else if (tag == "R" && version_1) {
-      if (rest.empty()) return result::failure(where + "bad record id");
+      if (rest.empty()) return result::failure(where() + "bad record id");
       out.emitted.insert(rest);
     } else if (tag == "case") {
-      if (have_case || rest.empty()) return result::failure(where + "bad case line");
+      if (have_case || rest.empty()) return result::failure(where() + "bad case line");
       out.case_id = std::string{rest};
       have_case = true;
     } else if (tag == "flags") {
       if (have_flags || rest.size() != 2 || (rest[0] != '0' && rest[0] != '1') ||
           (rest[1] != '0' && rest[1] != '1'))
-        return result::failure(where + "bad flags");
+        return result::failure(where() + "bad flags");
       out.open = rest[0] == '1';
       out.fcr_counted = rest[1] == '1';
       have_flags = true;
     } else if (tag == "last") {
       const auto [stream, id] = split_tab(rest);
-      if (stream.empty() || id.empty()) return result::failure(where + "bad last entry");
+      if (stream.empty() || id.empty()) return result::failure(where() + "bad last entry");
       out.last_applied = entry_ref{std::string{stream}, std::string{id}};
     } else {
-      return result::failure(where + "unknown item");
+      return result::failure(where() + "unknown item");
     }
   }
   if (line_number == 0) return result::failure("empty snapshot");

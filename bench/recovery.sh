@@ -8,7 +8,9 @@
 #
 # Starts its own redis-server on a free loopback port. Makes one real snapshot by sending one
 # case (created, assigned) through the daemon, copies it to N case ids (same events, same records
-# already written), then for each size: reads every snapshot with the bare client, starts the
+# already written: the snapshot keeps record ids as hashes of ids that contain the case id, so each
+# copy gets the hashes of its own ids, else every copy would write its records again at recovery),
+# then for each size: reads every snapshot with the bare client, starts the
 # daemon and times it from launch to ready (slawatch_recovering 0 on /metrics, polled every 20 ms).
 # Prints one table line per size (as bench/run prints them) and one JSON line per size:
 # {"figure":"recovery","open_cases":N,"ready_seconds":..,"daemon_recovery_seconds":..,
@@ -60,10 +62,14 @@ policies:
       first_response: {target: 8h}
       resolution: {target: 5d}
 RULES
-start_daemon() {
+# The config (free ports picked) apart from the launch: picking ports runs python3, which took
+# seconds on a loaded machine and must stay out of the timed launch-to-ready window.
+configure_daemon() {
   metrics_port=$(free_port)
   printf 'rules: rules.yaml\nredis: {host: 127.0.0.1, port: %s}\nmetrics: {listen: 127.0.0.1:%s}\napi: {listen: 127.0.0.1:%s}\nconsumer: bench\nlog_level: warn\n' \
     "$port" "$metrics_port" "$(free_port)" >"$WORK/slawatch.yaml"
+}
+launch_daemon() {
   "$slawatch" run --config "$WORK/slawatch.yaml" >"$WORK/daemon.log" 2>&1 &
   DAEMON_PID=$!
 }
@@ -72,7 +78,8 @@ recovered() { [[ $(metric slawatch_recovering) == 0 ]]; }
 stop_daemon() { kill -KILL "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null || true; DAEMON_PID=""; }
 
 # One real snapshot, made by the daemon.
-start_daemon
+configure_daemon
+launch_daemon
 wait_for 30 recovered || { echo "bench/recovery.sh: the daemon did not start" >&2; tail "$WORK/daemon.log" >&2; exit 1; }
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 rcli XADD slawatch:events '*' type case.created case_id CS-TEMPLATE-0000000 ts "$now" priority P2 event_id t1 >/dev/null
@@ -82,22 +89,39 @@ wait_for 30 bash -c "[[ \$(redis-cli -p $port XPENDING slawatch:events slawatch 
 stop_daemon
 rcli GET '{slawatch:p0}:case:CS-TEMPLATE-0000000' >"$WORK/template"
 truncate -s -1 "$WORK/template"  # redis-cli --raw adds a line break
+# The ids of the records the template case wrote (field `id` of every output stream's entries).
+for stream in $(rcli --scan --pattern 'slawatch:*'); do
+  [[ $stream != slawatch:events && $(rcli TYPE "$stream") == stream ]] || continue
+  rcli XRANGE "$stream" - + | awk 'previous == "id" { print } { previous = $0 }'
+done >"$WORK/record_ids"
 
 IFS=, read -r -a size_list <<<"$sizes"
 for n in "${size_list[@]}"; do
   rcli FLUSHALL >/dev/null
   # N copies of the template under N case ids, and the open index.
-  python3 - "$WORK/template" "$n" >"$WORK/load.resp" <<'PY'
+  python3 - "$WORK/template" "$n" "$WORK/record_ids" >"$WORK/load.resp" <<'PY'
 import sys
 template = open(sys.argv[1], "rb").read()
 n = int(sys.argv[2])
+record_ids = open(sys.argv[3], "rb").read().split()
+lines = template.rstrip(b"\n").split(b"\n")
+body = b"\n".join(line for line in lines if not line.startswith(b"h\t")) + b"\n"
+if len(record_ids) != len(lines) - body.count(b"\n"):
+    sys.exit("bench/recovery.sh: the template's record ids do not match its record hashes")
 out = sys.stdout.buffer
+def fnv1a_64(data):  # as rules::fnv1a_64, the hash a snapshot keeps of a record id
+    h = 0xcbf29ce484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
 def cmd(*args):
     out.write(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
 ids = []
 for i in range(n):
     case = b"CS-TEMPLATE-%07d" % i
-    cmd(b"SET", b"{slawatch:p0}:case:" + case, template.replace(b"CS-TEMPLATE-0000000", case))
+    hashes = sorted(fnv1a_64(r.replace(b"CS-TEMPLATE-0000000", case)) for r in record_ids)
+    snapshot = body.replace(b"CS-TEMPLATE-0000000", case) + b"".join(b"h\t%016x\n" % h for h in hashes)
+    cmd(b"SET", b"{slawatch:p0}:case:" + case, snapshot)
     ids.append(case)
     if len(ids) == 1000:
         cmd(b"SADD", b"{slawatch:p0}:open", *ids)
@@ -121,8 +145,9 @@ PY
   t1=$(date +%s.%N)
   bare=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 
+  configure_daemon
   t0=$(date +%s.%N)
-  start_daemon
+  launch_daemon
   wait_for 1800 recovered || { echo "bench/recovery.sh: not ready after 30 min ($n cases)" >&2; exit 1; }
   t1=$(date +%s.%N)
   ready=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
