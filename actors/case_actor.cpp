@@ -81,6 +81,7 @@ void evaluate_and_emit(case_actor_ptr self, std::vector<entry_ref> acks, bool ch
   batch.acks = std::move(acks);
   batch.context = context_of(view.attrs);
   batch.recovered = recovered;
+  if (recovered) batch.restored_at = wall_now;
   // The view holds only records not written before; kept in place (moving them one by one into
   // a growing vector was 5 % of the daemon's CPU), less any id seen twice in this evaluation.
   batch.records = std::move(view.records);

@@ -76,9 +76,11 @@ struct write_batch {
   std::vector<entry_ref> acks;
   std::optional<case_snapshot> snapshot;  ///< the case's state after this batch, if it changed
   case_context context;  ///< of the case the records belong to (for the notifier)
-  /// Emitted by the case's first evaluation after it was restored from its snapshot: its records
-  /// due before the daemon started fell due while it was down, and are marked late.
+  /// Emitted by the case's first evaluation after it was restored from its snapshot (at start,
+  /// or when its partition was taken over), at `restored_at` (that evaluation's wall time): its
+  /// records due before then fell due while no daemon watched the case, and are marked late.
   bool recovered = false;
+  std::chrono::system_clock::time_point restored_at{};
 };
 
 /// writer -> notifier: notification records and the audit records that end alerts (clock

@@ -203,7 +203,6 @@ rules::expected<std::unique_ptr<service>, std::string> service::start(options op
   ws.partition_tag = keys::partition_tag(0);
   ws.partitions = cfg.streams.partitions;
   ws.closed_retention = cfg.closed_retention;
-  ws.started_at = p->opts.now();
   ws.output_retention = cfg.persistence.output_retention;
   ws.persistence = p->persistence;
   ws.writer_id = cfg.consumer;

@@ -202,8 +202,8 @@ bool write_pending(writer_state& st) {
     commands.reserve(a.records.size() + a.dead_letters.size() + a.snapshots.size() + 10);
     commands.push_back({"MULTI"});
     for (const auto& r : a.records) {
-      const auto late_before = a.late_ids.count(r.id) != 0 ? st.settings.started_at
-                                                           : std::chrono::system_clock::time_point::min();
+      const auto late = a.late_ids.find(r.id);
+      const auto late_before = late != a.late_ids.end() ? late->second : std::chrono::system_clock::time_point::min();
       commands.push_back(xadd_record(stream_for(st.settings.streams, r), r, record_json(r, late_before, wall_now)));
     }
     for (const auto& d : a.dead_letters) commands.push_back(xadd_dead_letter(st.settings.streams.dead_letter, d));
@@ -342,11 +342,11 @@ const std::string& stream_for(const streams_config& streams, const rules::record
   return streams.audit;
 }
 
-std::string record_json(const rules::record& r, std::chrono::system_clock::time_point started_at,
+std::string record_json(const rules::record& r, std::chrono::system_clock::time_point late_before,
                         std::chrono::system_clock::time_point written) {
   auto json = rules::encode_record_json(r);
   const std::chrono::system_clock::time_point due{r.at};
-  if (due >= started_at || json.empty() || json.back() != '}') return json;
+  if (due >= late_before || json.empty() || json.back() != '}') return json;
   const auto delay = std::chrono::duration_cast<std::chrono::seconds>(written - due).count();
   json.pop_back();
   json += ",\"late\":true,\"detection_delay_seconds\":" + std::to_string(std::max<std::int64_t>(0, delay)) + "}";
@@ -483,8 +483,8 @@ caf::behavior writer_actor(writer_ptr self, writer_settings settings, std::share
         for (auto& r : batch.records) {
           if (st.settings.notifier && r.type == rules::record::kind::notification)
             st.contexts[r.case_id] = batch.context;
-          if (batch.recovered && std::chrono::system_clock::time_point{r.at} < st.settings.started_at)
-            st.late_ids.insert(r.id);
+          if (batch.recovered && std::chrono::system_clock::time_point{r.at} < batch.restored_at)
+            st.late_ids.emplace(r.id, batch.restored_at);
           st.records.push_back(std::move(r));
         }
         for (auto& a : batch.acks) st.acks.push_back(std::move(a));

@@ -10,7 +10,6 @@
 #include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -41,9 +40,10 @@ std::vector<redis_command> xack_commands(const std::string& group, const std::ve
 
 /// `record` as JSON for the output streams: rules::encode_record_json(), plus `"late":true,
 /// "detection_delay_seconds":N` (whole seconds from `at` to `written`) when the record was due
-/// before `started_at`. The writer passes its start time only for records that fell due while
-/// the daemon was down (write_batch::recovered). `slawatch replay` never adds them.
-std::string record_json(const rules::record& r, std::chrono::system_clock::time_point started_at,
+/// before `late_before`. The writer passes the time their case was restored only for records
+/// that fell due while no daemon watched it (write_batch::recovered). `slawatch replay` never
+/// adds them.
+std::string record_json(const rules::record& r, std::chrono::system_clock::time_point late_before,
                         std::chrono::system_clock::time_point written);
 
 /// The commands that save cases' snapshots, each under its partition's tag
@@ -88,8 +88,6 @@ struct writer_settings {
   /// (keys::case_tag); 0: every case is in partition 0.
   std::uint32_t partitions = 0;
   std::chrono::seconds closed_retention{24 * 3600};
-  /// Records of a restored case's first evaluation due before it are late.
-  std::chrono::system_clock::time_point started_at{};
   std::chrono::seconds output_retention{0};  ///< trim output streams by age; 0: never
   std::shared_ptr<persistence_metrics> persistence;  ///< absent: metrics of persistence not kept
   std::string writer_id = "writer";  ///< names its commit mark key (the consumer name)
@@ -112,8 +110,9 @@ struct writer_state {
   std::map<std::string, case_context> contexts;  ///< of the cases with pending notification records
   /// Latest snapshot per case since the last write (a newer one replaces an older one).
   std::unordered_map<std::string, case_snapshot> snapshots;
-  /// Ids of pending records that fell due while the daemon was down (see write_batch::recovered).
-  std::unordered_set<std::string> late_ids;
+  /// Pending records that fell due while no daemon watched their case, by id, with the time
+  /// their case was restored (see write_batch::recovered).
+  std::unordered_map<std::string, std::chrono::system_clock::time_point> late_ids;
   /// After Redis lost its data: snapshots sent again still to come; then the marker is written.
   std::optional<std::uint64_t> resave_left;
   std::uint64_t resaves_early = 0;  ///< snapshots sent again that came before their count
@@ -127,7 +126,8 @@ struct writer_state {
     std::vector<entry_ref> acks;
     std::vector<case_snapshot> snapshots;
     std::map<std::string, case_context> contexts;  ///< of the cases with notification records
-    std::unordered_set<std::string> late_ids;      ///< records that fell due while the daemon was down
+    /// Records that fell due while no daemon watched their case, with their case's restore time.
+    std::unordered_map<std::string, std::chrono::system_clock::time_point> late_ids;
     std::vector<std::string> marker_tags;  ///< markers written by this transaction
     std::uint64_t seq = 0;  ///< its commit mark is `<token>:<seq>`
     bool in_doubt = false;  ///< the connection broke after sending it: committed or not, unknown
