@@ -19,10 +19,6 @@ DAEMON_PID=$!
 # The first acquisition waits for the count of live instances to hold for a TTL.
 wait_until 40 metric_at_least slawatch_partitions_owned 2 || fail "the daemon did not take both partitions"
 
-# entries_read STREAM / pending STREAM: of the daemon's consumer group.
-group_field() {
-  rcli_raw XINFO GROUPS "$1" | awk -v f="$2" 'prev == f { print $1 + 0; exit } { prev = $0 }'
-}
 
 created=$(iso_now_plus -1)
 for i in $(seq -w 1 24); do
@@ -53,6 +49,7 @@ grep -q "LEASELOST slawatch:events:0: this instance does not hold the lease" "$W
 
 # Nothing of partition 0 was delivered to the daemon, whose process never knew the lease was gone.
 read0=$(group_field slawatch:events:0 entries-read)
+read0=${read0:-0}
 pending0=$(group_field slawatch:events:0 pending)
 echo "lease fence: partition 0: entries read $read0 of $(rcli_raw XLEN slawatch:events:0), pending $pending0; the daemon exited with status 3"
 ((read0 == 0 && pending0 == 0)) || fail "entries of partition 0 were read after its lease was taken"

@@ -40,15 +40,21 @@ for line in sys.stdin:
 # feed FILE: appends the events of a JSON Lines file to the input stream.
 feed() { jsonl_to_resp <"$1" | redis-cli -p "$REDIS_PORT" --pipe >/dev/null; }
 
-# Every input entry delivered to the group and none pending: the daemon applied all of them.
-all_applied() {
-  local len info read pending
-  len=$(rcli_raw XLEN slawatch:events)
-  info=$(rcli_raw XINFO GROUPS slawatch:events)
-  read=$(awk 'prev == "entries-read" { print; exit } { prev = $0 }' <<<"$info")
-  pending=$(rcli_raw XPENDING slawatch:events slawatch | head -n 1)
-  [[ "$read" == "$len" && "$pending" == 0 ]]
+# group_field STREAM FIELD: a field of the daemon's consumer group on STREAM (XINFO GROUPS), e.g.
+# entries-read or pending.
+group_field() {
+  rcli_raw XINFO GROUPS "$1" | awk -v f="$2" 'prev == f { print; exit } { prev = $0 }'
 }
+
+# stream_applied STREAM...: every entry of each STREAM delivered to the group and none pending:
+# the daemon applied all of them.
+stream_applied() {
+  local s
+  for s in "$@"; do
+    [[ $(group_field "$s" entries-read) == $(rcli_raw XLEN "$s") && $(group_field "$s" pending) == 0 ]] || return 1
+  done
+}
+all_applied() { stream_applied slawatch:events; }
 
 # ids STREAM: the `id` field of every entry of STREAM, one per line, in stream order.
 ids() { rcli_raw XRANGE "$1" - + | awk 'prev == "id" { print } { prev = $0 }'; }

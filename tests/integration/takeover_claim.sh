@@ -35,15 +35,7 @@ done >"$WORK/assigned.jsonl"
 
 "$SLAWATCH" run --config "$WORK/slawatch.yaml" >"$WORK/daemon.log" 2>&1 &
 DAEMON_PID=$!
-all_done() {
-  local p
-  for p in 0 1; do
-    [[ $(pending_of "$p") == 0 ]] || return 1
-    [[ $(rcli_raw XINFO GROUPS "slawatch:events:$p" | awk 'prev == "entries-read" { print; exit } { prev = $0 }') == \
-      $(rcli_raw XLEN "slawatch:events:$p") ]] || return 1
-  done
-}
-wait_until 60 all_done ||
+wait_until 60 stream_applied slawatch:events:0 slawatch:events:1 ||
   fail "entries still pending 60 s after start: partition 0 $(pending_of 0), partition 1 $(pending_of 1)" \
     "($(rcli_raw XPENDING slawatch:events:1 slawatch | sed -n 4p) holds partition 1's)"
 claimed=$(sed -n 's/.*ingest: claimed \([0-9]*\) entries pending in partitions taken over.*/\1/p' "$WORK/daemon.log" |

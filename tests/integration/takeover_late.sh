@@ -41,15 +41,7 @@ for i in $(seq -w 1 16); do
 done >"$WORK/events.jsonl"
 "$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/events.jsonl" 2>"$WORK/publish.err" ||
   fail "publish: $(cat "$WORK/publish.err")"
-applied() {
-  local p
-  for p in 0 1; do
-    [[ $(rcli_raw XPENDING "slawatch:events:$p" slawatch | head -n 1) == 0 &&
-      $(rcli_raw XINFO GROUPS "slawatch:events:$p" | awk 'prev == "entries-read" { print; exit } { prev = $0 }') == \
-        $(rcli_raw XLEN "slawatch:events:$p") ]] || return 1
-  done
-}
-wait_until 5 applied || fail "the creations were not applied within 5 s"
+wait_until 5 stream_applied slawatch:events:0 slawatch:events:1 || fail "the creations were not applied within 5 s"
 # The owner of partition 0 dies before the first responses fall due (4 s after creation); the
 # other takes partition 0 over once its lease expired (5.3 to 8 s later, plus up to a round).
 victim=${PIDS[0]} survivor=1

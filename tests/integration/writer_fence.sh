@@ -14,11 +14,6 @@ write_config "$WORK/rules.yaml" "streams: {partitions: 1, lease_ttl: 9s}"
 DAEMON_PID=$!
 wait_until 40 metric_at_least slawatch_partitions_owned 1 || fail "the daemon did not take its partition"
 
-applied() {
-  [[ $(rcli_raw XPENDING slawatch:events:0 slawatch | head -n 1) == 0 &&
-    $(rcli_raw XINFO GROUPS slawatch:events:0 | awk 'prev == "entries-read" { print; exit } { prev = $0 }') == \
-      $(rcli_raw XLEN slawatch:events:0) ]]
-}
 just_renewed() { (($(rcli_raw PTTL "{slawatch:p0}:lease") > ttl_ms - 300)); }
 wait_until 10 just_renewed || fail "no lease renewal seen"
 renewed=$(date +%s.%N)
@@ -30,7 +25,7 @@ for i in 1 2 3; do
 done >"$WORK/events.jsonl"
 "$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/events.jsonl" 2>"$WORK/publish.err" ||
   fail "publish: $(cat "$WORK/publish.err")"
-wait_until 2 applied || fail "the creations were not applied and written within 2 s"
+wait_until 2 stream_applied slawatch:events:0 || fail "the creations were not applied and written within 2 s"
 rcli SET "{slawatch:p0}:lease" other-instance PX 60000 >/dev/null
 taken=$(date +%s.%N)
 due=$(($(date -u -d "$created" +%s) + 3))
