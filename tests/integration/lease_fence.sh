@@ -30,19 +30,13 @@ done >"$WORK/events.jsonl"
 just_renewed() { (($(rcli_raw PTTL "{slawatch:p0}:lease") > ttl_ms - 400)); }
 wait_until 10 just_renewed || fail "no lease renewal seen"
 rcli SET "{slawatch:p0}:lease" other-instance PX 60000 >/dev/null
-"$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/events.jsonl" 2>"$WORK/publish.err" ||
-  fail "publish: $(cat "$WORK/publish.err")"
+publish_file "$WORK/events.jsonl"
 ((  $(rcli_raw XLEN slawatch:events:0) > 0 && $(rcli_raw XLEN slawatch:events:1) > 0 )) ||
   fail "the cases did not spread over both partitions"
 
 # The daemon tries to read (all its partitions in one fenced read) and is refused: it logs it, and
 # at its next renewal finds partition 0's lease lost and exits with status 3.
-exited() { ! kill -0 "$DAEMON_PID" 2>/dev/null; }
-wait_until 20 exited || fail "the daemon still runs 20 s after its lease of partition 0 was taken"
-status=0
-wait "$DAEMON_PID" || status=$?
-DAEMON_PID=""
-((status == 3)) || fail "the daemon exited with status $status after losing a lease, expected 3"
+expect_daemon_exit 3
 grep -q "lease of partition 0 lost" "$WORK/daemon.log" || fail "the lost lease was not logged"
 grep -q "LEASELOST slawatch:events:0: this instance does not hold the lease" "$WORK/daemon.log" ||
   fail "no read refused by the fence was logged"

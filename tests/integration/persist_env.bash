@@ -56,6 +56,24 @@ stream_applied() {
 }
 all_applied() { stream_applied slawatch:events; }
 
+# publish_file FILE: `slawatch publish` of a JSON Lines file to the partitions of the test's
+# config; the test fails if it does.
+publish_file() {
+  "$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$1" 2>"$WORK/publish.err" ||
+    fail "publish: $(cat "$WORK/publish.err")"
+}
+
+# expect_daemon_exit STATUS: waits (up to 20 s) for the daemon to end on its own; the test fails
+# unless it ends with STATUS.
+expect_daemon_exit() {
+  local status=0
+  daemon_gone() { ! kill -0 "$DAEMON_PID" 2>/dev/null; }
+  wait_until 20 daemon_gone || fail "the daemon still runs after 20 s, expected to exit with status $1"
+  wait "$DAEMON_PID" || status=$?
+  DAEMON_PID=""
+  ((status == $1)) || fail "the daemon exited with status $status, expected $1"
+}
+
 # ids STREAM: the `id` field of every entry of STREAM, one per line, in stream order.
 ids() { rcli_raw XRANGE "$1" - + | awk 'prev == "id" { print } { prev = $0 }'; }
 

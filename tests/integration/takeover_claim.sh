@@ -19,8 +19,7 @@ for i in $(seq -w 1 16); do
   echo "{\"type\":\"case.created\",\"case_id\":\"CS-20260302-00$i\",\"ts\":\"$created\",\"priority\":\"P1\",\"event_id\":\"c$i\"}"
 done >"$WORK/created.jsonl"
 for p in 0 1; do rcli XGROUP CREATE "slawatch:events:$p" slawatch 0 MKSTREAM >/dev/null; done
-"$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/created.jsonl" 2>"$WORK/publish.err" ||
-  fail "publish: $(cat "$WORK/publish.err")"
+publish_file "$WORK/created.jsonl"
 rcli XREADGROUP GROUP slawatch dead-instance COUNT 100 STREAMS slawatch:events:0 slawatch:events:1 '>' '>' >/dev/null
 pending_of() { rcli_raw XPENDING "slawatch:events:$1" slawatch | head -n 1; }
 dead0=$(pending_of 0) dead1=$(pending_of 1)
@@ -30,8 +29,7 @@ dead0=$(pending_of 0) dead1=$(pending_of 1)
 for i in $(seq -w 1 16); do
   echo "{\"type\":\"case.assigned\",\"case_id\":\"CS-20260302-00$i\",\"ts\":\"$created\",\"assignee\":\"a1\",\"event_id\":\"a$i\"}"
 done >"$WORK/assigned.jsonl"
-"$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/assigned.jsonl" 2>"$WORK/publish.err" ||
-  fail "publish: $(cat "$WORK/publish.err")"
+publish_file "$WORK/assigned.jsonl"
 
 "$SLAWATCH" run --config "$WORK/slawatch.yaml" >"$WORK/daemon.log" 2>&1 &
 DAEMON_PID=$!

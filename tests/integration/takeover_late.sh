@@ -39,8 +39,7 @@ created=$(iso_now_plus 0)
 for i in $(seq -w 1 16); do
   echo "{\"type\":\"case.created\",\"case_id\":\"CS-20260302-00$i\",\"ts\":\"$created\",\"priority\":\"P1\",\"event_id\":\"c$i\"}"
 done >"$WORK/events.jsonl"
-"$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/events.jsonl" 2>"$WORK/publish.err" ||
-  fail "publish: $(cat "$WORK/publish.err")"
+publish_file "$WORK/events.jsonl"
 wait_until 5 stream_applied slawatch:events:0 slawatch:events:1 || fail "the creations were not applied within 5 s"
 # The owner of partition 0 dies before the first responses fall due (4 s after creation); the
 # other takes partition 0 over once its lease expired (5.3 to 8 s later, plus up to a round).

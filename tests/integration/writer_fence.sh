@@ -23,8 +23,7 @@ created=$(date -u -d "@$(($(date +%s) - 1))" +%Y-%m-%dT%H:%M:%SZ)
 for i in 1 2 3; do
   echo "{\"type\":\"case.created\",\"case_id\":\"CS-20260302-000$i\",\"ts\":\"$created\",\"priority\":\"P1\",\"event_id\":\"c$i\"}"
 done >"$WORK/events.jsonl"
-"$SLAWATCH" publish --config "$WORK/slawatch.yaml" --file "$WORK/events.jsonl" 2>"$WORK/publish.err" ||
-  fail "publish: $(cat "$WORK/publish.err")"
+publish_file "$WORK/events.jsonl"
 wait_until 2 stream_applied slawatch:events:0 || fail "the creations were not applied and written within 2 s"
 rcli SET "{slawatch:p0}:lease" other-instance PX 60000 >/dev/null
 taken=$(date +%s.%N)
@@ -32,12 +31,7 @@ due=$(($(date -u -d "$created" +%s) + 3))
 awk -v t="$taken" -v d="$due" 'BEGIN { exit !(t < d) }' ||
   fail "the lease was taken after the deadlines (the machine is too slow for this test)"
 
-exited() { ! kill -0 "$DAEMON_PID" 2>/dev/null; }
-wait_until 20 exited || fail "the daemon still runs 20 s after its lease was taken"
-status=0
-wait "$DAEMON_PID" || status=$?
-DAEMON_PID=""
-((status == 3)) || fail "the daemon exited with status $status, expected 3"
+expect_daemon_exit 3
 grep -q "writer: the lease of partition 0 is no longer this instance's: not writing for it" "$WORK/daemon.log" ||
   fail "the writer did not refuse the breaches (the renewal found the lease lost first?)"
 breaches=$(stream_json slawatch:notifications | grep -c '"kind":"breach"' || true)
