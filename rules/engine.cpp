@@ -572,8 +572,10 @@ class case_fold {
         if (auto text = e.attrs.get("level")) level = std::max(1, attribute_int(*text));
         std::string reason = "manual";
         if (auto text = e.attrs.get("reason")) reason = std::string(*text);
+        // Without an event_id a manual escalation is known by its time: two at the same second
+        // are one (else both would write a record with the same id).
         const std::string key = e.event_id.empty() ? format_iso8601(t) : e.event_id;
-        escalate(t, "manual", key, level, reason);
+        if (manual_fired_.insert(key).second) escalate(t, "manual", key, level, reason);
         break;
       }
     }
@@ -672,6 +674,7 @@ class case_fold {
   bool opened_ = false;
   std::vector<clock_instance> clocks_;
   std::set<std::string> impact_fired_;
+  std::set<std::string> manual_fired_;  ///< keys of the manual escalations applied
   std::map<std::string, int> audit_ids_;
   std::optional<instant> next_fire_;
 };
