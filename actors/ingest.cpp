@@ -304,7 +304,6 @@ class ingest_loop {
       streams_.push_back(std::move(c.stream));
       leases_.push_back(std::move(c.lease));
       cursors_.push_back(">");
-      last_ids_.push_back("0-0");
       claiming_.pop_front();
     }
     if (claimed > 0) {
@@ -422,12 +421,11 @@ class ingest_loop {
       drop_connection(read ? "fenced read: expected the last ID of every stream" : read.error());
       return;
     }
-    last_ids_ = std::move(read->last_ids);
     const bool any = !read->entries.empty();
     for (auto& e : read->entries) dispatch(std::move(e));
     stats_->set_in_flight(static_cast<double>(in_flight_));
     if (any) return;
-    auto waited = connection_->command(xread_wait_command(settings_.block, streams_, last_ids_));
+    auto waited = connection_->command(xread_wait_command(settings_.block, streams_, read->last_ids));
     if (!waited) drop_connection(waited.error());
   }
 
@@ -495,9 +493,8 @@ class ingest_loop {
   /// this consumer seen, or `>` for new entries.
   std::vector<std::string> streams_;
   std::vector<std::string> cursors_;
-  /// Leased: the lease key fencing each of `streams_`, and each one's last entry ID seen.
+  /// Leased: the lease key fencing each of `streams_`.
   std::vector<std::string> leases_;
-  std::vector<std::string> last_ids_;
   /// Leased: streams of partitions taken over whose pending entries are still being claimed,
   /// with their lease and the XAUTOCLAIM cursor; read once done.
   struct claim_state {
